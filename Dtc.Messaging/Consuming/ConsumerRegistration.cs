@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Dtc.Messaging.Outbox;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dtc.Messaging.Consuming;
+
+public delegate Task MessageDispatch(IServiceProvider services, MessageContext context, CancellationToken ct);
+
+/// <summary>The handlers of one queue, built at start-up with <c>Handle&lt;TMessage, THandler&gt;()</c>.</summary>
+public sealed class ConsumerRegistration(string queue, IServiceCollection services)
+{
+    public string Queue { get; } = queue;
+    public ushort Prefetch { get; set; } = 100;
+    /// <summary>Messages handled at once by one process (each in its own transaction).</summary>
+    public ushort Concurrency { get; set; } = 8;
+    internal Dictionary<string, MessageDispatch> Handlers { get; } = new(StringComparer.Ordinal);
+
+    public ConsumerRegistration Handle<TMessage, THandler>()
+        where TMessage : IMessage
+        where THandler : class, IMessageHandler<TMessage>
+    {
+        services.AddScoped<THandler>();
+        Handlers.Add(TMessage.MessageType, (sp, context, ct) =>
+        {
+            TMessage message;
+            try
+            {
+                message = JsonSerializer.Deserialize<TMessage>(context.Body.Span, OutboxExtensions.Json)
+                    ?? throw new PoisonMessageException("empty-body", "The message body is empty (null).");
+            }
+            catch (JsonException ex)
+            {
+                throw new PoisonMessageException("unparseable", $"The body is not a valid {TMessage.MessageType}: {ex.Message}", ex);
+            }
+            return sp.GetRequiredService<THandler>().HandleAsync(message, context, ct);
+        });
+        return this;
+    }
+
+    public ConsumerRegistration HandleRaw<THandler>(string type) where THandler : class, IRawMessageHandler
+    {
+        services.AddScoped<THandler>();
+        Handlers.Add(type, (sp, context, ct) => sp.GetRequiredService<THandler>().HandleAsync(context, ct));
+        return this;
+    }
+}

@@ -1,0 +1,78 @@
+using Dtc.Messaging.Publishing;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Dtc.Messaging.Consuming;
+
+public sealed partial class MessageConsumer
+{
+    /// <summary>Retries a transient failure after a delay, parks poison; acks only once the copy is confirmed.</summary>
+    async Task<string> FailAsync(IChannel channel, BasicDeliverEventArgs delivery, Dictionary<string, object?> headers, string type, byte[] body, Exception error)
+    {
+        _ = int.TryParse(MessagingTelemetry.HeaderString(headers, Envelope.RetryCount), out var retries);
+        var poison = error as PoisonMessageException;
+        var park = poison is not null || retries >= Topology.RetryDelays.Length;
+        var copy = new Dictionary<string, object?>(headers);
+        string exchange, routingKey, outcome;
+        if (park)
+        {
+            var code = poison?.ReasonCode ?? "retries-exhausted";
+            var reason = poison?.Message ?? $"Failed after {retries} retries: {error.GetType().Name}: {error.Message}";
+            copy[Envelope.ParkedReasonCode] = code;
+            copy[Envelope.ParkedReason] = Truncate(reason, 1000);
+            copy[Envelope.ParkedBy] = Environment.MachineName;
+            copy[Envelope.ParkedAt] = DateTimeOffset.UtcNow.ToString("O");
+            (exchange, routingKey, outcome) = (Topology.Parking, registration.Queue, "parked");
+            LogParked(error, delivery.BasicProperties.MessageId, type, registration.Queue, code, reason);
+        }
+        else
+        {
+            copy[Envelope.RetryCount] = retries + 1;
+            (exchange, routingKey, outcome) = (Topology.Retry, Topology.RetryQueue(registration.Queue, retries + 1), "retried");
+            LogRetry(error, delivery.BasicProperties.MessageId, type, registration.Queue, retries + 1, Topology.RetryDelays[retries]);
+        }
+        var props = delivery.BasicProperties;
+        var message = new OutgoingMessage(
+            Guid.TryParse(props.MessageId, out var id) ? id : Guid.Empty, type, exchange, routingKey,
+            props.ContentType ?? Envelope.JsonContentType, body, copy);
+        var failed = (await publisher.PublishAsync([message], CancellationToken.None))[0];
+        if (failed is not null)
+        {
+            // Could not set the message aside: give it back to the queue rather than lose it.
+            LogRequeue(failed, props.MessageId, registration.Queue);
+            await TryNackAsync(channel, delivery.DeliveryTag);
+            return "requeued";
+        }
+        (park ? telemetry.Parked : telemetry.Retried).Add(1, Tags(type, poison?.ReasonCode ?? (park ? "retries-exhausted" : "transient")));
+        await channel.BasicAckAsync(delivery.DeliveryTag, false, CancellationToken.None);
+        return outcome;
+    }
+
+    static async Task TryNackAsync(IChannel channel, ulong tag)
+    {
+        try { await channel.BasicNackAsync(tag, false, requeue: true, CancellationToken.None); }
+        catch (Exception) { /* channel gone: the broker requeues unacked deliveries itself */ }
+    }
+
+    System.Diagnostics.TagList Tags(string type, string? outcome = null)
+    {
+        var tags = new System.Diagnostics.TagList { { "queue", registration.Queue }, { "type", type } };
+        if (outcome is not null) tags.Add("outcome", outcome);
+        return tags;
+    }
+
+    static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(LogLevel.Information, "Consuming {Queue} for {Types}")]
+    partial void LogConsuming(string queue, IEnumerable<string> types);
+
+    [LoggerMessage(LogLevel.Error, "Parked message {MessageId} ({Type}) from {Queue}: {ReasonCode} {Reason}")]
+    partial void LogParked(Exception error, string? messageId, string type, string queue, string reasonCode, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Message {MessageId} ({Type}) on {Queue} failed; retry {Retry} in {Delay}")]
+    partial void LogRetry(Exception error, string? messageId, string type, string queue, int retry, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Error, "Could not set message {MessageId} aside from {Queue}; requeued")]
+    partial void LogRequeue(Exception error, string? messageId, string queue);
+}

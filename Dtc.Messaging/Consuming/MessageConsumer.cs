@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Dtc.Data;
+using Dtc.Messaging.Outbox;
+using Dtc.Messaging.Publishing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Dtc.Messaging.Consuming;
+
+/// <summary>
+/// Consumes one queue: manual acks after the database commit, the inbox row and the handler's effect
+/// in one transaction, delayed retries for transient failures, parking with the reason for poison.
+/// A message is acked only once it is handled, known as a duplicate, or safely re-published.
+/// </summary>
+public sealed partial class MessageConsumer(
+    ConsumerRegistration registration, IConnection connection, IServiceScopeFactory scopes,
+    ConfirmingPublisher publisher, MessagingTelemetry telemetry, ILogger<MessageConsumer> logger) : BackgroundService
+{
+    IChannel? _channel;
+    int _inFlight;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(false, false, consumerDispatchConcurrency: registration.Concurrency), stoppingToken);
+        await _channel.BasicQosAsync(0, registration.Prefetch, false, stoppingToken);
+        var consumer = new AsyncEventingBasicConsumer(_channel);
+        consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(delivery, stoppingToken);
+        var tag = await _channel.BasicConsumeAsync(registration.Queue, autoAck: false, consumer, stoppingToken);
+        LogConsuming(registration.Queue, registration.Handlers.Keys);
+        try { await Task.Delay(Timeout.Infinite, stoppingToken); }
+        catch (OperationCanceledException) { }
+        // Stop taking new deliveries, let the ones in hand finish (their acks need the channel).
+        try { await _channel.BasicCancelAsync(tag, noWait: false, CancellationToken.None); } catch (Exception) { }
+        for (var i = 0; i < 100 && Volatile.Read(ref _inFlight) > 0; i++) await Task.Delay(50, CancellationToken.None);
+    }
+
+    async Task OnDeliveryAsync(BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try { await HandleDeliveryAsync(delivery, stoppingToken); }
+        finally { Interlocked.Decrement(ref _inFlight); }
+    }
+
+    async Task HandleDeliveryAsync(BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    {
+        var channel = _channel!;
+        var started = Stopwatch.GetTimestamp();
+        var props = delivery.BasicProperties;
+        var headers = props.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(props.Headers);
+        var type = props.Type ?? delivery.RoutingKey;
+        var body = delivery.Body.ToArray(); // the client reuses its buffer after this callback
+        using var activity = MessagingTelemetry.Source.StartActivity(
+            $"{type} process", ActivityKind.Consumer, MessagingTelemetry.ExtractParent(headers));
+        activity?.SetTag("messaging.system", "rabbitmq");
+        activity?.SetTag("messaging.destination.name", registration.Queue);
+        activity?.SetTag("messaging.message.id", props.MessageId);
+        var outcome = "handled";
+        try
+        {
+            var context = BuildContext(props, headers, type, body, delivery.Redelivered);
+            if (!registration.Handlers.TryGetValue(type, out var dispatch))
+            {
+                throw new PoisonMessageException("unknown-type", $"No handler for message type '{type}' on queue '{registration.Queue}'.");
+            }
+            var handled = await HandleInTransactionAsync(context, dispatch, stoppingToken);
+            outcome = handled ? "handled" : "duplicate";
+            (handled ? telemetry.Consumed : telemetry.Duplicates).Add(1, Tags(type));
+            await channel.BasicAckAsync(delivery.DeliveryTag, false, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-handler: the transaction rolled back; the broker redelivers to someone else.
+            outcome = "requeued";
+            await TryNackAsync(channel, delivery.DeliveryTag);
+        }
+        catch (Exception ex)
+        {
+            outcome = await FailAsync(channel, delivery, headers, type, body, ex);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+        }
+        finally
+        {
+            activity?.SetTag("dtc.outcome", outcome);
+            telemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Tags(type, outcome));
+        }
+    }
+
+    MessageContext BuildContext(IReadOnlyBasicProperties props, Dictionary<string, object?> headers, string type, byte[] body, bool redelivered)
+    {
+        if (!Guid.TryParse(props.MessageId, out var messageId))
+        {
+            throw new PoisonMessageException("missing-message-id", "The message has no message-id (a uuid): it cannot be de-duplicated.");
+        }
+        _ = int.TryParse(MessagingTelemetry.HeaderString(headers, Envelope.SchemaVersion), out var schema);
+        _ = int.TryParse(MessagingTelemetry.HeaderString(headers, Envelope.RetryCount), out var retry);
+        return new MessageContext
+        {
+            Queue = registration.Queue,
+            MessageId = messageId,
+            Type = type,
+            ContentType = props.ContentType ?? Envelope.JsonContentType,
+            Body = body,
+            Headers = headers,
+            CorrelationId = Guid.TryParse(props.CorrelationId, out var correlation) ? correlation : messageId,
+            SchemaVersion = schema == 0 ? 1 : schema,
+            OccurredAt = DateTimeOffset.TryParse(MessagingTelemetry.HeaderString(headers, Envelope.OccurredAt), out var at) ? at : null,
+            Retry = retry,
+            Redelivered = redelivered,
+        };
+    }
+
+    /// <summary>Returns false when the inbox already holds the message: a duplicate, acked without effect.</summary>
+    async Task<bool> HandleInTransactionAsync(MessageContext context, MessageDispatch dispatch, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            insert into inbox (consumer, message_id, type, processed_at)
+            values ({registration.Queue}, {context.MessageId}, {context.Type}, {DateTimeOffset.UtcNow})
+            on conflict do nothing
+            """, ct);
+        if (inserted == 0) return false;
+        MessageScope.Current = new MessageScope(context.MessageId, context.CorrelationId);
+        try
+        {
+            await dispatch(scope.ServiceProvider, context, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        finally { MessageScope.Current = null; }
+        return true;
+    }
+}

@@ -1,0 +1,42 @@
+namespace Dtc.Messaging.Consuming;
+
+/// <summary>What a handler knows about the message it is handling, beside its body.</summary>
+public sealed class MessageContext
+{
+    public required string Queue { get; init; }
+    public required Guid MessageId { get; init; }
+    public required string Type { get; init; }
+    public required string ContentType { get; init; }
+    public required ReadOnlyMemory<byte> Body { get; init; }
+    public required IReadOnlyDictionary<string, object?> Headers { get; init; }
+    public Guid CorrelationId { get; init; }
+    public int SchemaVersion { get; init; } = 1;
+    public DateTimeOffset? OccurredAt { get; init; }
+    /// <summary>0 for the first attempt, then the number of delayed retries so far.</summary>
+    public int Retry { get; init; }
+    public bool Redelivered { get; init; }
+
+    public string? Header(string name) => MessagingTelemetry.HeaderString(Headers as IDictionary<string, object?> ?? Headers.ToDictionary(), name);
+}
+
+/// <summary>One handler class per message type, registered explicitly for its queue.</summary>
+public interface IMessageHandler<in T> where T : IMessage
+{
+    Task HandleAsync(T message, MessageContext context, CancellationToken ct);
+}
+
+/// <summary>A handler for a body that is not a JSON contract (HL7 v2, FHIR).</summary>
+public interface IRawMessageHandler
+{
+    Task HandleAsync(MessageContext context, CancellationToken ct);
+}
+
+/// <summary>
+/// Thrown by a handler (or the consumer) for a message that can never succeed: it is parked at once
+/// with the reason in its headers, and the queue keeps flowing.
+/// </summary>
+public sealed class PoisonMessageException(string reasonCode, string reason, Exception? inner = null)
+    : Exception(reason, inner)
+{
+    public string ReasonCode { get; } = reasonCode;
+}

@@ -1,0 +1,79 @@
+using RabbitMQ.Client;
+
+namespace Dtc.Messaging;
+
+/// <summary>
+/// Every exchange, queue and binding of Dtc, declared idempotently by every service at start-up,
+/// so that no message is published before the queue that must receive it exists.
+/// </summary>
+public static class Topology
+{
+    public const string Events = "dtc.events";
+    /// <summary>Delay queues dead-letter back to their work queue through the default exchange.</summary>
+    public const string Retry = "dtc.retry";
+    public const string Parking = "dtc.parking";
+
+    /// <summary>Deliveries of one message before the broker itself parks it (a handler that crashes the process).</summary>
+    public const int DeliveryLimit = 10;
+    /// <summary>Waits before the 1st, 2nd and 3rd retry of a transient failure; after them the message is parked.</summary>
+    public static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
+
+    public static class Queues
+    {
+        public const string LisTestResult = "lis.testresult";
+        public const string Customer = "customer";
+        public const string HomekitRegister = "homekit.register";
+        public const string WorkerDefault = "wrk.default";
+    }
+
+    /// <summary>Which message types each queue receives (routing keys on <see cref="Events"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Routes = new Dictionary<string, string[]>
+    {
+        [Queues.LisTestResult] = ["lis.result"],
+        [Queues.Customer] = ["customer.*", "crm.customer-updated"],
+        [Queues.HomekitRegister] = ["kit.shipped", "kit.registration-requested"],
+        [Queues.WorkerDefault] = ["notification.send", "sync.*", "order.placed", "order.cancelled", "email.send"],
+    };
+
+    public static string ParkingQueue(string queue) => queue + ".parked";
+    public static string RetryQueue(string queue, int attempt) => $"{queue}.retry.{attempt}";
+
+    public static async Task DeclareAsync(IChannel channel, CancellationToken ct = default)
+    {
+        await channel.ExchangeDeclareAsync(Events, ExchangeType.Topic, durable: true, cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Retry, ExchangeType.Direct, durable: true, cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Parking, ExchangeType.Direct, durable: true, cancellationToken: ct);
+        foreach (var (queue, keys) in Routes)
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, WorkQueueArguments(queue), cancellationToken: ct);
+            foreach (var key in keys)
+            {
+                await channel.QueueBindAsync(queue, Events, key, cancellationToken: ct);
+            }
+            var parked = ParkingQueue(queue);
+            await channel.QueueDeclareAsync(parked, durable: true, exclusive: false, autoDelete: false,
+                new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct);
+            await channel.QueueBindAsync(parked, Parking, queue, cancellationToken: ct);
+            for (var attempt = 1; attempt <= RetryDelays.Length; attempt++)
+            {
+                var retry = RetryQueue(queue, attempt);
+                await channel.QueueDeclareAsync(retry, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+                {
+                    ["x-message-ttl"] = (int)RetryDelays[attempt - 1].TotalMilliseconds,
+                    ["x-dead-letter-exchange"] = "",
+                    ["x-dead-letter-routing-key"] = queue,
+                }, cancellationToken: ct);
+                await channel.QueueBindAsync(retry, Retry, retry, cancellationToken: ct);
+            }
+        }
+    }
+
+    static Dictionary<string, object?> WorkQueueArguments(string queue) => new()
+    {
+        ["x-queue-type"] = "quorum",
+        // RabbitMQ 3.10 has no default: without it a message that crashes its consumer loops forever.
+        ["x-delivery-limit"] = DeliveryLimit,
+        ["x-dead-letter-exchange"] = Parking,
+        ["x-dead-letter-routing-key"] = queue,
+    };
+}
