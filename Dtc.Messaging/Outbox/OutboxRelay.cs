@@ -85,6 +85,8 @@ public sealed class OutboxRelay(
         return claimed.Count;
     }
 
+    sealed record Backlog(long Count, DateTimeOffset? Oldest);
+
     sealed record Claimed(long Seq, int Attempts, OutgoingMessage Message);
 
     async Task<List<Claimed>> ClaimAsync(DtcDbContext db, CancellationToken ct)
@@ -128,11 +130,9 @@ public sealed class OutboxRelay(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
-        var backlog = await db.Outbox.Where(m => m.PublishedAt == null)
-            .GroupBy(_ => 1)
-            .Select(g => new { Count = g.LongCount(), Oldest = g.Min(m => m.CreatedAt) })
-            .FirstOrDefaultAsync(ct);
-        Volatile.Write(ref telemetry.OutboxBacklog, backlog?.Count ?? 0);
-        Volatile.Write(ref telemetry.OutboxOldestAgeSeconds, backlog is null ? 0 : (clock.GetUtcNow() - backlog.Oldest).TotalSeconds);
+        var backlog = await db.Database.SqlQuery<Backlog>(
+            $"select count(*) as \"Count\", min(created_at) as \"Oldest\" from outbox where published_at is null").SingleAsync(ct);
+        Volatile.Write(ref telemetry.OutboxBacklog, backlog.Count);
+        Volatile.Write(ref telemetry.OutboxOldestAgeSeconds, backlog.Oldest is { } oldest ? (clock.GetUtcNow() - oldest).TotalSeconds : 0);
     }
 }
