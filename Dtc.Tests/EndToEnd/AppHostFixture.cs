@@ -5,7 +5,7 @@ using Dtc.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Dtc.Tests.Topology;
+namespace Dtc.Tests.EndToEnd;
 
 /// <summary>The whole AppHost in local mode, on a database and a virtual host of its own; booted once for the class.</summary>
 public sealed class AppHostFixture : IAsyncLifetime

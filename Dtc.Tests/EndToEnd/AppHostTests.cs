@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Dtc.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace Dtc.Tests.Topology;
+namespace Dtc.Tests.EndToEnd;
 
 [Collection(AppHostCollection.Name)]
 public sealed class AppHostTests(AppHostFixture fixture)
