@@ -7,8 +7,8 @@ namespace Dtc.Tests.Lis;
 /// <summary>Loads the sample messages and turns parse results into assertions.</summary>
 internal static class LisTestKit
 {
-    public const string Hl7 = "x-application/hl7-v2+er7";
-    public const string Fhir = "application/fhir+json";
+    public const string Hl7ContentType = "x-application/hl7-v2+er7";
+    public const string FhirContentType = "application/fhir+json";
 
     public static readonly string[] Hl7Samples =
     [
@@ -24,11 +24,11 @@ internal static class LisTestKit
     public static string Text(string sample) => Encoding.UTF8.GetString(Bytes(sample));
 
     public static LabMessage ParseSample(string sample) =>
-        Ok(LisParser.Parse(Bytes(sample), sample.EndsWith(".json", StringComparison.Ordinal) ? Fhir : Hl7));
+        Ok(LisParser.Parse(Bytes(sample), sample.EndsWith(".json", StringComparison.Ordinal) ? FhirContentType : Hl7ContentType));
 
-    public static LisParseResult ParseHl7(string text) => LisParser.Parse(Encoding.UTF8.GetBytes(text), Hl7);
+    public static LisParseResult ParseHl7(string text) => LisParser.Parse(Encoding.UTF8.GetBytes(text), Hl7ContentType);
 
-    public static LisParseResult ParseFhir(string json) => LisParser.Parse(Encoding.UTF8.GetBytes(json), Fhir);
+    public static LisParseResult ParseFhir(string json) => LisParser.Parse(Encoding.UTF8.GetBytes(json), FhirContentType);
 
     public static LabMessage Ok(LisParseResult result)
     {
