@@ -42,7 +42,8 @@ internal static class OruGroups
                     (order, observation) = (null, null);
                     break;
                 case "ORC":
-                    (orc, observation) = (segment, null);
+                    // An ORC opens the next order group: nothing after it belongs to the previous OBR.
+                    (orc, order, observation) = (segment, null, null);
                     break;
                 case "OBR":
                     order = new OrderGroup(segment, orc);

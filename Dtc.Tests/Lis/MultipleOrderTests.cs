@@ -42,6 +42,13 @@ public class MultipleOrderTests
     }
 
     [Fact]
+    public void NoteAfterTheNextOrcDoesNotAttachToThePreviousReport()
+    {
+        var message = Ok(ParseHl7(TwoPanels.ReplaceOnce("ORC|RE||ACC-2\r", "ORC|RE||ACC-2\rNTE|1|L|Order comment.\r")));
+        Assert.Equal("Fasting sample.", Assert.Single(message.Reports[0].Notes));
+    }
+
+    [Fact]
     public void ObxAfterSpmDescribesTheSpecimenAndIsNotAResult() =>
         Assert.DoesNotContain(_message.Reports[1].Observations, o => o.Code == "9999-9");
 
