@@ -30,11 +30,10 @@ public class MalformedHl7Tests
     public void BodyNotStartingWithMshIsNotHl7() => Fails(ParseHl7("PID|1||PAT-1\r"), LisErrorCodes.NotHl7);
 
     [Theory]
-    [InlineData(2)]
+    [InlineData(5)]
     [InlineData(30)]
     [InlineData(400)]
-    public void BodyCutOffInTransitIsTruncated(int length) =>
-        Fails(ParseHl7(Lipid[..length]), length < 3 ? LisErrorCodes.NotHl7 : LisErrorCodes.Truncated);
+    public void BodyCutOffInTransitIsTruncated(int length) => Fails(ParseHl7(Lipid[..length]), LisErrorCodes.Truncated);
 
     [Fact]
     public void LastSegmentWithoutTerminatorIsTruncated() => Fails(ParseHl7(Lipid.TrimEnd('\r')), LisErrorCodes.Truncated);
