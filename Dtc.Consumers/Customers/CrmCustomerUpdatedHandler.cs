@@ -58,6 +58,7 @@ public sealed partial class CrmCustomerUpdatedHandler(
         user.NormalizedEmail = normalized;
         user.UserName = email;
         user.NormalizedUserName = normalizer.NormalizeName(email);
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
     }
 
     static (string, string, string, string?, AddressData?) ContactOf(Customer c) =>

@@ -38,6 +38,7 @@ public sealed class CustomerClosureRequestedHandler(DtcDbContext db, TimeProvide
         user.PasswordHash = null;
         user.TwoFactorEnabled = false;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
         user.LockoutEnabled = true;
         user.LockoutEnd = DateTimeOffset.MaxValue;
 
