@@ -14,7 +14,8 @@ namespace Dtc.Consumers.Lis;
 /// <c>lis.result</c> (HL7 v2 ORU^R01 or FHIR R4, by content type) → patient results. An unreadable message
 /// is parked with the parser's reason; one that cannot be attached to its kit's patient is quarantined
 /// (committed, acked, attached to no one); the rest is stored under the kits' row locks (README: Result
-/// release rules). Three round trips besides the bus's own: lock and read, save, commit.
+/// release rules). Round trips besides the bus's own: lock and read (one), the result rows (one), the
+/// outbox rows (one, when something is announced).
 /// </summary>
 public sealed partial class LisResultHandler(
     DtcDbContext db, ReportWriter writer, TimeProvider clock, LisTelemetry telemetry, ILogger<LisResultHandler> logger) : IRawMessageHandler
@@ -77,9 +78,12 @@ public sealed partial class LisResultHandler(
     {
         try
         {
+            await writer.Batch.ExecuteAsync(db, ct);
+            // The consumer's transaction is all or nothing: a savepoint would cost two round trips and save nothing.
+            db.Database.AutoSavepointsEnabled = false;
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: "22021" or "22P05" or "22001" } pg)
+        catch (Exception ex) when ((ex as PostgresException ?? ex.InnerException as PostgresException) is { SqlState: "22021" or "22P05" or "22001" } pg)
         {
             throw Park(format, "unstorable-value", $"PostgreSQL refused a value of the message ({pg.SqlState}: {pg.MessageText})");
         }
