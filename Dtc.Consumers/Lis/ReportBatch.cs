@@ -10,7 +10,7 @@ namespace Dtc.Consumers.Lis;
 
 /// <summary>
 /// The result rows of one message (reports, versions, observations, kits), written in one round trip of
-/// prepared statements. Hand-written rather than through EF's change tracker: this is the hot path of
+/// statements. Hand-written rather than through EF's change tracker: this is the hot path of
 /// ingestion, and EF's per-entity bookkeeping cost more CPU than the database work itself. The outbox
 /// rows still go through EF (<c>db.Publish</c>), in the consumer's SaveChanges.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class ReportBatch
             Time(v.SupersededAt), Text(v.Notes));
         if (v.Observations.Count == 0) return;
         var o = v.Observations;
-        // One statement for any number of observations: the same text every time, so it stays prepared.
+        // One statement for any number of observations.
         Add("""
             insert into observations (id, version_id, sequence, code, code_system, display, value_type, numeric_value, text_value, unit,
                 reference_range, reference_low, reference_high, flag, status, observed_at, notes)
@@ -77,8 +77,8 @@ public sealed class ReportBatch
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
         foreach (var command in _commands) batch.BatchCommands.Add(command);
-        // Prepared once per connection and statement text; later messages reuse them without a round trip.
-        await batch.PrepareAsync(ct);
+        // Not prepared: a prepared statement soon runs on a generic plan, and one made while the tables were
+        // small scans them whole ever after. Planning these statements costs less than that risk.
         await batch.ExecuteNonQueryAsync(ct);
         _commands.Clear();
     }
@@ -90,7 +90,7 @@ public sealed class ReportBatch
         _commands.Add(command);
     }
 
-    // Nulls need a type: a prepared statement's parameter types are fixed when it is prepared.
+    // Nulls are sent with their type, so that the server never has to guess one from the context.
     static NpgsqlParameter Time(DateTimeOffset? at) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = at is { } t ? t.ToUniversalTime() : DBNull.Value };
     static NpgsqlParameter Text(string? text) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)text ?? DBNull.Value };
     static DateTimeOffset Utc(DateTimeOffset at) => at.ToUniversalTime();
