@@ -1,4 +1,6 @@
+using Dtc.Api;
 using Dtc.Api.Accounts;
+using Dtc.Api.Http;
 using Dtc.Data;
 using Dtc.Messaging;
 
@@ -6,13 +8,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDtcDatabase();
 builder.AddDtcMessaging();
-builder.Services.AddProblemDetails();
+builder.AddApiConventions();
 builder.AddAccounts();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.MapAccountsApi();
+app.UseApiConventions();
+app.MapPatientApi();
 app.MapDefaultEndpoints();
 app.Run();
 
