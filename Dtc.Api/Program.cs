@@ -17,5 +17,8 @@ app.MapPatientApi();
 app.MapDefaultEndpoints();
 app.Run();
 
-/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
-public partial class Program;
+namespace Dtc.Api
+{
+    /// <summary>Names this assembly for WebApplicationFactory (a global <c>Program</c> is ambiguous next to the AppHost's).</summary>
+    public sealed class ApiEntryPoint;
+}

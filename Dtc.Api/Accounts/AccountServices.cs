@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Dtc.Data;
 using Dtc.Data.Accounts;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -44,9 +45,15 @@ public static class AccountServices
             identity.Lockout.DefaultLockoutTimeSpan = options.Value.LockoutDuration;
         });
 
-        services.AddDataProtection()
+        var protection = services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .PersistKeysToDbContext<DtcDbContext>();
+        // In production the key ring is encrypted at rest with a certificate from the deployment's secrets.
+        if (builder.Configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificate)
+        {
+            protection.ProtectKeysWithCertificate(
+                X509CertificateLoader.LoadPkcs12FromFile(certificate, builder.Configuration["DataProtection:CertificatePassword"]));
+        }
         services.AddHostedService<KeyRingWarmup>();
 
         services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();

@@ -46,7 +46,7 @@ public static partial class AccountsApi
         }
         if (!created.Succeeded) return TypedResults.ValidationProblem(IdentityErrors(created, passwordField: "password"));
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var customer = new Customer
         {
             Id = user.Id,

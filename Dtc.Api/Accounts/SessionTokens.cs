@@ -31,7 +31,7 @@ public sealed class SessionTokens(DtcDbContext db, IOptionsMonitor<BearerTokenOp
         var hash = Hash(presented);
         var token = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
         if (token is null) return null;
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         if (token.ReplacedById is not null)
         {
             await RevokeFamilyAsync(token.UserId, token.FamilyId, ct);
@@ -59,11 +59,11 @@ public sealed class SessionTokens(DtcDbContext db, IOptionsMonitor<BearerTokenOp
     }
 
     public Task<int> RevokeFamilyAsync(Guid userId, Guid familyId, CancellationToken ct) =>
-        Active(userId).Where(t => t.FamilyId == familyId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.GetUtcNow()), ct);
+        Active(userId).Where(t => t.FamilyId == familyId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.Now()), ct);
 
     /// <summary>Ends every session of the user (password changed or reset, log-out everywhere).</summary>
     public Task<int> RevokeAllAsync(Guid userId, CancellationToken ct) =>
-        Active(userId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.GetUtcNow()), ct);
+        Active(userId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.Now()), ct);
 
     IQueryable<RefreshToken> Active(Guid userId) => db.RefreshTokens.Where(t => t.UserId == userId && t.RevokedAt == null);
 
@@ -71,7 +71,7 @@ public sealed class SessionTokens(DtcDbContext db, IOptionsMonitor<BearerTokenOp
 
     TokenResponse Issue(Guid userId, Guid familyId, out RefreshToken stored)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var settings = options.Value;
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, userId.ToString()), new Claim(PatientClaims.Session, familyId.ToString())],

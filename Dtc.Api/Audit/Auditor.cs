@@ -17,7 +17,7 @@ public sealed class Auditor(DtcDbContext db, IHttpContextAccessor http, TimeProv
         var context = http.HttpContext;
         db.AuditEvents.Add(new AuditEvent
         {
-            OccurredAt = clock.GetUtcNow(),
+            OccurredAt = clock.Now(),
             ActorId = context?.User.PatientIdOrNull(),
             Action = action,
             CustomerId = customerId,

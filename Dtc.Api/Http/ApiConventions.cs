@@ -18,6 +18,7 @@ public static class ApiConventions
         // Binding failures become exceptions so that BadRequestExceptionHandler can name the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddValidation();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DictionaryKeyPolicy = new ErrorKeyNamingPolicy());
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddHttpContextAccessor();
         services.AddScoped<Auditor>();

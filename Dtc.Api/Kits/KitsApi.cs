@@ -54,7 +54,7 @@ public static class KitsApi
     {
         var me = user.PatientId();
         var barcode = KitBarcode.Normalize(request.Barcode);
-        var collectedAt = request.CollectedAt!.Value.ToUniversalTime();
+        var collectedAt = request.CollectedAt!.Value.ToStored();
         // A double tap or a retry while the first request is pending points to that request.
         var pending = await db.KitRegistrations.AsNoTracking()
             .Where(r => r.CustomerId == me && r.Barcode == barcode && r.Status == RegistrationStatus.Pending)
@@ -74,7 +74,7 @@ public static class KitsApi
             ConsentToTesting = true,
             ConsentToResearch = request.ConsentToResearch,
             Status = RegistrationStatus.Pending,
-            RequestedAt = clock.GetUtcNow(),
+            RequestedAt = clock.Now(),
         };
         db.KitRegistrations.Add(registration);
         audit.Record(AuditActions.KitRegistrationCreate, me, AuditActions.KitRegistration, registration.Id);

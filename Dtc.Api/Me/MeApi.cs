@@ -49,7 +49,7 @@ public static class MeApi
         customer.ShippingAddress = request.ShippingAddress?.ToEntity();
         customer.TimeZone = request.TimeZone;
         customer.Version++;
-        customer.UpdatedAt = clock.GetUtcNow();
+        customer.UpdatedAt = clock.Now();
         audit.Record(AuditActions.ProfileUpdate, id, AuditActions.Customer, id);
         db.Publish(new CustomerProfileUpdated(customer.Id, customer.Version, customer.GivenName, customer.FamilyName, customer.DateOfBirth,
             customer.Phone, AddressDto.ToMessage(customer.ShippingAddress), customer.TimeZone));
@@ -86,7 +86,7 @@ public static class MeApi
             QuietHoursEnd = request.QuietHoursEnd ?? customer.Preferences.QuietHoursEnd,
         };
         customer.Version++;
-        customer.UpdatedAt = clock.GetUtcNow();
+        customer.UpdatedAt = clock.Now();
         audit.Record(AuditActions.PreferencesUpdate, id, AuditActions.Customer, id);
         db.Publish(new CustomerPreferencesChanged(id, customer.Version, customer.Preferences.ResultsByEmail,
             customer.Preferences.ResultsBySms, customer.Preferences.Marketing));
@@ -104,7 +104,7 @@ public static class MeApi
         if (customer is null) return TypedResults.NotFound();
         if (customer.ClosureRequestedAt is null)
         {
-            customer.ClosureRequestedAt = clock.GetUtcNow();
+            customer.ClosureRequestedAt = clock.Now();
             customer.UpdatedAt = customer.ClosureRequestedAt.Value;
             audit.Record(AuditActions.ClosureRequest, id, AuditActions.Customer, id);
             db.Publish(new CustomerClosureRequested(id, customer.ClosureRequestedAt.Value));

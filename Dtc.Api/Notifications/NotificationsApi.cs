@@ -44,7 +44,7 @@ public static class NotificationsApi
 
     static async Task<Results<NoContent, NotFound>> MarkReadAsync(Guid id, ClaimsPrincipal user, DtcDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var marked = await Inbox(db, user.PatientId()).Where(n => n.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, n => n.ReadAt ?? now), ct);
         return marked == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
@@ -52,7 +52,7 @@ public static class NotificationsApi
 
     static async Task<NoContent> MarkAllReadAsync(ClaimsPrincipal user, DtcDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         await Inbox(db, user.PatientId()).Where(n => n.ReadAt == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
         return TypedResults.NoContent();
     }

@@ -40,7 +40,7 @@ public static partial class OrdersApi
         if (address is null) errors["shippingAddress"] = ["Give a shipping address, or add one to the profile."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var order = new Order
         {
             Id = Guid.CreateVersion7(),

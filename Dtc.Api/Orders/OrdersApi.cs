@@ -52,7 +52,7 @@ public static partial class OrdersApi
         Guid id, ClaimsPrincipal user, DtcDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var me = user.PatientId();
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Conditional on the status, so a shipment recorded meanwhile wins and the cancel answers 409.
         var cancelled = await db.Orders.Where(o => o.Id == id && o.CustomerId == me && o.Status == OrderStatus.Placed)

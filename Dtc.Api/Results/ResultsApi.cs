@@ -64,7 +64,7 @@ public static class ResultsApi
             var detail = await ResultQueries.DetailAsync(db, me, id, ct);
             if (detail is null) return null;
             var patient = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == me, ct);
-            return FhirExport.Bundle(detail, patient, clock.GetUtcNow());
+            return FhirExport.Bundle(detail, patient, clock.Now());
         }, ct);
         return bundle is null ? TypedResults.NotFound() : TypedResults.Text(bundle, FhirExport.ContentType);
     }
@@ -73,7 +73,7 @@ public static class ResultsApi
         Guid id, ClaimsPrincipal user, DtcDbContext db, Auditor audit, TimeProvider clock, CancellationToken ct)
     {
         var me = user.PatientId();
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var marked = await db.LabReports.Where(r => r.Id == id && r.CustomerId == me && r.Released)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ViewedAt, r => r.ViewedAt ?? now), ct);
