@@ -12,10 +12,14 @@ namespace Dtc.Api.Audit;
 public sealed class Auditor(DtcDbContext db, IHttpContextAccessor http, TimeProvider clock)
 {
     /// <summary>Adds the event; the caller's SaveChanges writes it with the change it records.</summary>
-    public void Record(string action, Guid customerId, string resourceType, object? resourceId = null)
+    public void Record(string action, Guid customerId, string resourceType, object? resourceId = null) =>
+        db.AuditEvents.Add(Event(action, customerId, resourceType, resourceId));
+
+    /// <summary>The event for this request, for a caller that writes it itself (see ResultListQuery).</summary>
+    public AuditEvent Event(string action, Guid customerId, string resourceType, object? resourceId = null)
     {
         var context = http.HttpContext;
-        db.AuditEvents.Add(new AuditEvent
+        return new AuditEvent
         {
             OccurredAt = clock.Now(),
             ActorId = context?.User.PatientIdOrNull(),
@@ -25,7 +29,7 @@ public sealed class Auditor(DtcDbContext db, IHttpContextAccessor http, TimeProv
             ResourceId = resourceId?.ToString(),
             ClientAddress = context?.Connection.RemoteIpAddress?.ToString(),
             TraceId = Activity.Current?.TraceId.ToHexString(),
-        });
+        };
     }
 
     /// <summary>

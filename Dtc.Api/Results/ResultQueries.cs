@@ -5,22 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dtc.Api.Results;
 
-/// <summary>The result reads, each one round trip, no tracking, only the columns the response needs.</summary>
+/// <summary>The reads of one result: one round trip, no tracking, only the columns the response needs.</summary>
 internal static class ResultQueries
 {
     /// <summary>A patient sees a report only once it is released to them (see README: release rules).</summary>
     public static IQueryable<LabReport> Visible(this DtcDbContext db, Guid customerId) =>
         db.LabReports.AsNoTracking().Where(r => r.CustomerId == customerId && r.Released);
-
-    public static Task<List<ResultSummary>> ListAsync(DtcDbContext db, Guid me, ResultFilter filter, Cursor? after, int take, CancellationToken ct)
-    {
-        var query = db.Visible(me);
-        if (filter.Statuses is { Length: > 0 } statuses) query = query.Where(r => statuses.Contains(r.Status));
-        if (filter.IssuedFrom is { } from) query = query.Where(r => r.IssuedAt >= from);
-        if (filter.IssuedBefore is { } before) query = query.Where(r => r.IssuedAt < before);
-        if (after is { } c) query = query.Where(r => EF.Functions.LessThan(ValueTuple.Create(r.IssuedAt, r.Id), ValueTuple.Create(c.At, c.Id)));
-        return query.OrderByDescending(r => r.IssuedAt).ThenByDescending(r => r.Id).Take(take + 1).Select(ResultProjections.Summary).ToListAsync(ct);
-    }
 
     public static async Task<ResultDetail?> DetailAsync(DtcDbContext db, Guid me, Guid id, CancellationToken ct)
     {

@@ -43,9 +43,8 @@ public static class ResultsApi
 
         var me = user.PatientId();
         var filter = new ResultFilter(status, StartOf(from), StartOf(to?.AddDays(1)));
-        var rows = await audit.ReadAsync(AuditActions.ResultList, me, AuditActions.LabReport, null,
-            async ct => await ResultQueries.ListAsync(db, me, filter, after, take, ct), ct);
-        return TypedResults.Ok(Cursor.PageOf(rows!, take, r => new Cursor(r.IssuedAt, r.Id)));
+        var rows = await ResultListQuery.RunAsync(db, audit.Event(AuditActions.ResultList, me, AuditActions.LabReport), filter, after, take, ct);
+        return TypedResults.Ok(Cursor.PageOf(rows, take, r => new Cursor(r.IssuedAt, r.Id)));
     }
 
     static async Task<Results<Ok<ResultDetail>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, DtcDbContext db, Auditor audit, CancellationToken ct)
