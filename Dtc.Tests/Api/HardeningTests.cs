@@ -85,7 +85,7 @@ public sealed class HardeningTests(ApiFixture fixture) : IClassFixture<ApiFixtur
 
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value)).ToList();
-        var routes = TokensTests.Routes(Api);
+        var routes = ApiRoutes.All(Api);
         Assert.Equal(routes.Count, operations.Count);
         Assert.All(operations, o => Assert.False(string.IsNullOrEmpty(o.GetProperty("summary").GetString())));
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));

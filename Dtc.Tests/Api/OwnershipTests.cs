@@ -28,13 +28,13 @@ public sealed class OwnershipTests(ApiFixture fixture) : IClassFixture<ApiFixtur
             ["api/v1/results/"] = report.Id,
             ["api/v1/notifications/"] = notification.Id,
         };
-        var routes = TokensTests.Routes(fixture.Api).Where(r => r.Pattern.Contains("{id", StringComparison.Ordinal)).ToList();
+        var routes = ApiRoutes.All(fixture.Api).Where(r => r.Pattern.Contains("{id", StringComparison.Ordinal)).ToList();
         Assert.True(routes.Count >= 8, $"only {routes.Count} id-bearing routes found");
 
         foreach (var (method, pattern, _) in routes)
         {
             var id = owned.OrderByDescending(o => o.Key.Length).First(o => pattern.StartsWith(o.Key, StringComparison.Ordinal)).Value;
-            var url = TokensTests.Url(pattern, id);
+            var url = ApiRoutes.Url(pattern, id);
             var theirs = await SendAsync(intruder.Client, method, url);
             await ProblemAssert.IsProblemAsync(theirs, HttpStatusCode.NotFound);
             var mine = await SendAsync(owner.Client, method, url);

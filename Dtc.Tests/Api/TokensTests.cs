@@ -2,10 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Dtc.Api.Accounts;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtc.Tests.Api;
 
@@ -21,20 +18,10 @@ public sealed class TokensTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         "POST api/v1/accounts/forgot-password", "POST api/v1/accounts/reset-password",
     ];
 
-    /// <summary>Every route of the API, as "METHOD pattern".</summary>
-    internal static List<(string Method, string Pattern, Endpoint Endpoint)> Routes(ApiFactory api) =>
-        api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api/v1", StringComparison.Ordinal) == true)
-            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (m, e.RoutePattern.RawText!.TrimStart('/').TrimEnd('/'), (Endpoint)e)))
-            .ToList();
-
-    internal static string Url(string pattern, Guid id) =>
-        "/" + pattern.Replace("{id:guid}", id.ToString()).Replace("{code}", "A1C");
-
     [Fact]
     public async Task EveryEndpointButSignUpLogInAndPasswordResetAnswers401WithoutAToken()
     {
-        var routes = Routes(Api);
+        var routes = ApiRoutes.All(Api);
         var open = routes.Where(r => r.Endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null).Select(r => $"{r.Method} {r.Pattern}").Order();
         Assert.Equal(anonymous.Order(), open);
         using var client = Api.CreateClient();
@@ -43,7 +30,7 @@ public sealed class TokensTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.True(protectedRoutes.Count >= 20, $"only {protectedRoutes.Count} protected routes found");
         foreach (var (method, pattern, _) in protectedRoutes)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(method), Url(pattern, Guid.NewGuid()));
+            using var request = new HttpRequestMessage(new HttpMethod(method), ApiRoutes.Url(pattern, Guid.NewGuid()));
             if (method is "POST" or "PUT") request.Content = JsonContent.Create(new { });
             var response = await client.SendAsync(request);
             await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
