@@ -12,7 +12,7 @@ export DTC_DATA=$repo/.data/faults DTC_PG_PORT=54529 DTC_MQ_NODE=dtcfaults DTC_M
 scripts/infra.sh pg-start
 scripts/infra.sh mq-start
 eval "$(scripts/infra.sh env)"
-psql "$DTC_PG_ADMIN" -qc "drop database if exists dtc with (force)" -c "create database dtc" >/dev/null
+psql "$DTC_PG_URL" -qc "drop database if exists dtc with (force)" -c "create database dtc" >/dev/null
 curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X DELETE "$DTC_MQ_MANAGEMENT/api/vhosts/%2F" >/dev/null || true
 curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X PUT "$DTC_MQ_MANAGEMENT/api/vhosts/%2F" >/dev/null
 curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X PUT -H 'content-type: application/json' \

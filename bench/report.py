@@ -22,6 +22,8 @@ for name, label in [("results-list", "GET /api/v1/results (4 replicas)"), ("resu
     rps, p50, p99, bad = http(name)
     print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {bad} | {100 * rps / base_rps:.0f}% |")
 
+if "--http-only" in sys.argv:
+    sys.exit(0)
 ib = json.loads((out / "ingest-baseline.json").read_text().strip().splitlines()[-1])
 ing = json.loads((out / "ingest.json").read_text().strip().splitlines()[-1])
 print()
