@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
 namespace Dtc.Messaging;
@@ -28,6 +29,9 @@ public static class MessagingExtensions
             factory.NetworkRecoveryInterval = TimeSpan.FromSeconds(2);
         });
         var services = builder.Services;
+        services.AddOptions<MessagingOptions>().BindConfiguration("Messaging")
+            .Validate(o => o.EffectiveRetryDelays.All(d => d > TimeSpan.Zero) && o.OutboxBatchSize > 0, "Messaging:RetryDelays and OutboxBatchSize must be positive.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MessagingTelemetry>();
         services.TryAddSingleton<ConfirmingPublisher>();
@@ -48,12 +52,12 @@ public static class MessagingExtensions
 }
 
 /// <summary>Declares the whole topology before anything publishes or consumes.</summary>
-internal sealed class TopologyInitializer(IConnection connection) : IHostedService
+internal sealed class TopologyInitializer(IConnection connection, IOptions<MessagingOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        await Topology.DeclareAsync(channel, ct);
+        await Topology.DeclareAsync(channel, options.Value, ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

@@ -15,8 +15,6 @@ public static class Topology
 
     /// <summary>Deliveries of one message before the broker itself parks it (a handler that crashes the process).</summary>
     public const int DeliveryLimit = 10;
-    /// <summary>Waits before the 1st, 2nd and 3rd retry of a transient failure; after them the message is parked.</summary>
-    public static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
 
     public static class Queues
     {
@@ -36,10 +34,19 @@ public static class Topology
     };
 
     public static string ParkingQueue(string queue) => queue + ".parked";
-    public static string RetryQueue(string queue, int attempt) => $"{queue}.retry.{attempt}";
+    /// <summary>A delay queue is named after its delay, so that changing the delays declares new queues instead of clashing.</summary>
+    public static string RetryQueue(string queue, TimeSpan delay) => $"{queue}.retry.{Format(delay)}";
 
-    public static async Task DeclareAsync(IChannel channel, CancellationToken ct = default)
+    static string Format(TimeSpan delay) => delay.TotalMilliseconds switch
     {
+        var ms when ms % 60_000 == 0 => $"{ms / 60_000}m",
+        var ms when ms % 1_000 == 0 => $"{ms / 1_000}s",
+        var ms => $"{ms}ms",
+    };
+
+    public static async Task DeclareAsync(IChannel channel, MessagingOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new MessagingOptions();
         await channel.ExchangeDeclareAsync(Events, ExchangeType.Topic, durable: true, cancellationToken: ct);
         await channel.ExchangeDeclareAsync(Retry, ExchangeType.Direct, durable: true, cancellationToken: ct);
         await channel.ExchangeDeclareAsync(Parking, ExchangeType.Direct, durable: true, cancellationToken: ct);
@@ -54,12 +61,12 @@ public static class Topology
             await channel.QueueDeclareAsync(parked, durable: true, exclusive: false, autoDelete: false,
                 new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct);
             await channel.QueueBindAsync(parked, Parking, queue, cancellationToken: ct);
-            for (var attempt = 1; attempt <= RetryDelays.Length; attempt++)
+            foreach (var delay in options.EffectiveRetryDelays)
             {
-                var retry = RetryQueue(queue, attempt);
+                var retry = RetryQueue(queue, delay);
                 await channel.QueueDeclareAsync(retry, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
                 {
-                    ["x-message-ttl"] = (int)RetryDelays[attempt - 1].TotalMilliseconds,
+                    ["x-message-ttl"] = (int)delay.TotalMilliseconds,
                     ["x-dead-letter-exchange"] = "",
                     ["x-dead-letter-routing-key"] = queue,
                 }, cancellationToken: ct);

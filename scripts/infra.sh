@@ -6,6 +6,8 @@
 #   scripts/infra.sh stop      stop both servers (data is kept for the next start)
 #   scripts/infra.sh env       print the connection strings as shell exports
 #   scripts/infra.sh status    say what is running
+#   scripts/infra.sh mq-start|mq-stop|mq-restart   the broker alone (the fault tests run a node of
+#                              their own: DTC_DATA, DTC_MQ_NODE and the DTC_MQ_*PORT variables)
 #
 # Data lives under $DTC_DATA (default: <repo>/.data, ignored by git). The RabbitMQ password is
 # generated at the first start and kept there; PostgreSQL trusts loopback connections. Both are
@@ -52,7 +54,7 @@ install() {
 
 mq_env() {
   export ERL_EPMD_ADDRESS=127.0.0.1
-  export RABBITMQ_NODENAME=dtc@localhost
+  export RABBITMQ_NODENAME=${DTC_MQ_NODE:-dtc}@localhost
   export RABBITMQ_CONFIG_FILE=$mq_dir/rabbitmq
   export RABBITMQ_ENABLED_PLUGINS_FILE=$mq_dir/enabled_plugins
   export RABBITMQ_MNESIA_BASE=$mq_dir/mnesia
@@ -125,16 +127,20 @@ EOF
   fi
 }
 
+stop_mq() {
+  mq_env
+  if rabbitmqctl -q status >/dev/null 2>&1; then
+    rabbitmqctl -q stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || rabbitmqctl -q stop >/dev/null 2>&1 || true
+    log "RabbitMQ ($RABBITMQ_NODENAME) stopped"
+  fi
+}
+
 stop() {
   local bin; bin=$(pg_bin)
   if [ -f "$pg_dir/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$pg_dir" status >/dev/null 2>&1; then
     as_pg "$bin/pg_ctl" -D "$pg_dir" -m fast -w stop >/dev/null && log "PostgreSQL stopped"
   fi
-  mq_env
-  if rabbitmqctl -q status >/dev/null 2>&1; then
-    rabbitmqctl -q stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || rabbitmqctl -q stop >/dev/null 2>&1 || true
-    log "RabbitMQ stopped"
-  fi
+  stop_mq
   # epmd outlives the node; end it once no node is registered with it.
   if command -v epmd >/dev/null && ! epmd -names 2>/dev/null | grep -q '^name'; then epmd -kill >/dev/null 2>&1 || true; fi
 }
@@ -163,5 +169,8 @@ case "${1:-start}" in
   stop) stop ;;
   env) print_env ;;
   status) status ;;
+  mq-start) install; start_mq ;;
+  mq-stop) stop_mq ;;
+  mq-restart) stop_mq; start_mq ;;
   *) echo "usage: $0 install|start|stop|env|status" >&2; exit 2 ;;
 esac

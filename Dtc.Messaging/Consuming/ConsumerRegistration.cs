@@ -14,6 +14,8 @@ public sealed class ConsumerRegistration(string queue, IServiceCollection servic
     /// <summary>Messages handled at once by one process (each in its own transaction).</summary>
     public ushort Concurrency { get; set; } = 8;
     internal Dictionary<string, MessageDispatch> Handlers { get; } = new(StringComparer.Ordinal);
+    /// <summary>Fault injection for tests: runs after the commit and before the ack.</summary>
+    internal Func<MessageContext, Task>? AfterCommit { get; set; }
 
     public ConsumerRegistration Handle<TMessage, THandler>()
         where TMessage : IMessage

@@ -12,7 +12,8 @@ public sealed partial class MessageConsumer
     {
         _ = int.TryParse(MessagingTelemetry.HeaderString(headers, Envelope.RetryCount), out var retries);
         var poison = error as PoisonMessageException;
-        var park = poison is not null || retries >= Topology.RetryDelays.Length;
+        var delays = options.Value.EffectiveRetryDelays;
+        var park = poison is not null || retries >= delays.Count;
         var copy = new Dictionary<string, object?>(headers);
         string exchange, routingKey, outcome;
         if (park)
@@ -29,8 +30,8 @@ public sealed partial class MessageConsumer
         else
         {
             copy[Envelope.RetryCount] = retries + 1;
-            (exchange, routingKey, outcome) = (Topology.Retry, Topology.RetryQueue(registration.Queue, retries + 1), "retried");
-            LogRetry(error, delivery.BasicProperties.MessageId, type, registration.Queue, retries + 1, Topology.RetryDelays[retries]);
+            (exchange, routingKey, outcome) = (Topology.Retry, Topology.RetryQueue(registration.Queue, delays[retries]), "retried");
+            LogRetry(error, delivery.BasicProperties.MessageId, type, registration.Queue, retries + 1, delays[retries]);
         }
         var props = delivery.BasicProperties;
         var message = new OutgoingMessage(
@@ -72,6 +73,9 @@ public sealed partial class MessageConsumer
 
     [LoggerMessage(LogLevel.Warning, "Message {MessageId} ({Type}) on {Queue} failed; retry {Retry} in {Delay}")]
     partial void LogRetry(Exception error, string? messageId, string type, string queue, int retry, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Warning, "Ack of handled message {MessageId} on {Queue} was lost; the redelivery will be a no-op")]
+    partial void LogAckLost(Exception error, string? messageId, string queue);
 
     [LoggerMessage(LogLevel.Error, "Could not set message {MessageId} aside from {Queue}; requeued")]
     partial void LogRequeue(Exception error, string? messageId, string queue);

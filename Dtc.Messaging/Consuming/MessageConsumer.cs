@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -18,7 +19,8 @@ namespace Dtc.Messaging.Consuming;
 /// </summary>
 public sealed partial class MessageConsumer(
     ConsumerRegistration registration, IConnection connection, IServiceScopeFactory scopes,
-    ConfirmingPublisher publisher, MessagingTelemetry telemetry, ILogger<MessageConsumer> logger) : BackgroundService
+    ConfirmingPublisher publisher, MessagingTelemetry telemetry, IOptions<MessagingOptions> options,
+    ILogger<MessageConsumer> logger) : BackgroundService
 {
     IChannel? _channel;
     int _inFlight;
@@ -70,7 +72,7 @@ public sealed partial class MessageConsumer(
             var handled = await HandleInTransactionAsync(context, dispatch, stoppingToken);
             outcome = handled ? "handled" : "duplicate";
             (handled ? telemetry.Consumed : telemetry.Duplicates).Add(1, Tags(type));
-            await channel.BasicAckAsync(delivery.DeliveryTag, false, CancellationToken.None);
+            if (registration.AfterCommit is { } afterCommit) await afterCommit(context);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -83,11 +85,14 @@ public sealed partial class MessageConsumer(
             outcome = await FailAsync(channel, delivery, headers, type, body, ex);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
         }
-        finally
+        if (outcome is "handled" or "duplicate")
         {
-            activity?.SetTag("dtc.outcome", outcome);
-            telemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Tags(type, outcome));
+            // The effect is committed: if this ack is lost the broker redelivers, and the inbox makes that a no-op.
+            try { await channel.BasicAckAsync(delivery.DeliveryTag, false, CancellationToken.None); }
+            catch (Exception ex) { LogAckLost(ex, props.MessageId, registration.Queue); }
         }
+        activity?.SetTag("dtc.outcome", outcome);
+        telemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Tags(type, outcome));
     }
 
     MessageContext BuildContext(IReadOnlyBasicProperties props, Dictionary<string, object?> headers, string type, byte[] body, bool redelivered)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Dtc.Messaging.Outbox;
@@ -15,12 +16,13 @@ namespace Dtc.Messaging.Outbox;
 /// </summary>
 public sealed class OutboxRelay(
     IServiceScopeFactory scopes, ConfirmingPublisher publisher, OutboxSignal signal,
-    MessagingTelemetry telemetry, ILogger<OutboxRelay> logger, TimeProvider clock) : BackgroundService
+    MessagingTelemetry telemetry, IOptions<MessagingOptions> options, ILogger<OutboxRelay> logger, TimeProvider clock) : BackgroundService
 {
-    public const int BatchSize = 500;
+    int BatchSize => options.Value.OutboxBatchSize;
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
-    readonly string _relayId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    // Kept on the row once published: which relay (host, process, instance) sent it.
+    readonly string _relayId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -80,7 +82,7 @@ public sealed class OutboxRelay(
         if (done.Count > 0)
         {
             var ids = done.ToArray();
-            await db.Database.ExecuteSqlAsync($"update outbox set published_at = {clock.GetUtcNow()}, locked_by = null where seq = any({ids})", ct);
+            await db.Database.ExecuteSqlAsync($"update outbox set published_at = {clock.GetUtcNow()} where seq = any({ids})", ct);
         }
         return claimed.Count;
     }

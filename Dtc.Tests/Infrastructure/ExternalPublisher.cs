@@ -13,11 +13,11 @@ public sealed class ExternalPublisher : IAsyncDisposable
 
     ExternalPublisher(IConnection connection, IChannel channel) => (_connection, _channel) = (connection, channel);
 
-    public static async Task<ExternalPublisher> ConnectAsync(TestBroker broker)
+    public static async Task<ExternalPublisher> ConnectAsync(TestBroker broker, MessagingOptions? options = null)
     {
         var connection = await broker.ConnectAsync();
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        await Topology.DeclareAsync(channel);
+        await Topology.DeclareAsync(channel, options);
         return new ExternalPublisher(connection, channel);
     }
 
