@@ -29,7 +29,7 @@ public sealed class DeferredNotificationsTask(DtcDbContext db, IOptions<CronOpti
                 select id from notifications
                 where status = 'queued' and not_before is not null and not_before <= {now}
                 order by not_before limit {o.BatchSize} for update skip locked)
-            returning customer_id as "CustomerId", template as "Template", dedupe_key as "DedupeKey"
+            returning customer_id, template, dedupe_key
             """).ToListAsync(ct);
         foreach (var job in due.DistinctBy(d => d.DedupeKey))
         {

@@ -15,7 +15,7 @@ namespace Dtc.Cron.Tasks;
 /// worker's backlog; a row in health_snapshots and the Dtc.Cron gauges.
 /// </summary>
 public sealed class HealthSnapshotTask(DtcDbContext db, IServiceProvider services, CronTelemetry telemetry,
-    IOptions<CronOptions> options, TimeProvider clock) : ICronTask
+    IOptions<CronOptions> options, IOptions<MessagingOptions> messaging, TimeProvider clock) : ICronTask
 {
     public static string Name => "health-snapshot";
 
@@ -89,6 +89,6 @@ public sealed class HealthSnapshotTask(DtcDbContext db, IServiceProvider service
         }
     }
 
-    static IEnumerable<string> Watched(string queue) =>
-        [queue, Topology.ParkingQueue(queue), .. Enumerable.Range(1, Topology.RetryDelays.Length).Select(i => Topology.RetryQueue(queue, i))];
+    IEnumerable<string> Watched(string queue) =>
+        [queue, Topology.ParkingQueue(queue), .. messaging.Value.EffectiveRetryDelays.Select(delay => Topology.RetryQueue(queue, delay))];
 }

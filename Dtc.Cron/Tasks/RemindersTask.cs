@@ -38,7 +38,7 @@ public sealed class RemindersTask(DtcDbContext db, CronTelemetry telemetry, IOpt
                 where status = 'shipped' and reminder_sent_at is null and shipped_at < {now - o.RegistrationReminderAfter}
                   and expires_on >= {today}
                 order by shipped_at limit {o.BatchSize} for update skip locked)
-            returning k.id as "KitId", o.customer_id as "CustomerId"
+            returning k.id as kit_id, o.customer_id as customer_id
             """).ToListAsync(ct);
         foreach (var due in unregistered)
         {
@@ -54,7 +54,7 @@ public sealed class RemindersTask(DtcDbContext db, CronTelemetry telemetry, IOpt
                   and coalesce(k2.received_at, k2.registered_at + make_interval(days => {o.SampleTransitDays}))
                       + make_interval(days => p.turnaround_days) < {now}
                 limit {o.BatchSize} for update of k2 skip locked)
-            returning k.id as "KitId", k.customer_id as "CustomerId"
+            returning k.id as kit_id, k.customer_id as customer_id
             """).ToListAsync(ct);
         foreach (var due in overdue)
         {

@@ -133,7 +133,7 @@ public sealed class OutboxRelay(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
         var backlog = await db.Database.SqlQuery<Backlog>(
-            $"select count(*) as \"Count\", min(created_at) as \"Oldest\" from outbox where published_at is null").SingleAsync(ct);
+            $"select count(*) as count, min(created_at) as oldest from outbox where published_at is null").SingleAsync(ct);
         Volatile.Write(ref telemetry.OutboxBacklog, backlog.Count);
         Volatile.Write(ref telemetry.OutboxOldestAgeSeconds, backlog.Oldest is { } oldest ? (clock.GetUtcNow() - oldest).TotalSeconds : 0);
     }

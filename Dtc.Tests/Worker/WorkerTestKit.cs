@@ -33,6 +33,7 @@ public static class WorkerTestKit
         ["Sms:Twilio:AuthToken"] = AuthToken,
         ["Sms:Twilio:From"] = SmsFrom,
         ["Fulfilment:BaseUrl"] = partner?.BaseUrl.AbsoluteUri ?? "http://127.0.0.1:9/",
+        ["Fulfilment:Simulate"] = "false",
     };
 
     public static Task<ServiceHost> StartWorkerAsync(TestDatabase db, TestBroker broker, SmtpSink? smtp = null,

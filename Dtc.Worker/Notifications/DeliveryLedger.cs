@@ -1,7 +1,6 @@
 using Dtc.Data;
 using Dtc.Data.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Dtc.Worker.Notifications;
 
@@ -39,34 +38,25 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
-        db.Notifications.Add(row);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return row;
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            db.ChangeTracker.Clear();
-            return await db.Notifications.AsNoTracking().SingleAsync(n => n.DedupeKey == row.DedupeKey && n.Channel == row.Channel, ct);
-        }
+        await db.Database.ExecuteSqlAsync($"""
+            insert into notifications (id, customer_id, channel, template, title, body, link, dedupe_key, status, attempts, error, created_at, sent_at)
+            values ({row.Id}, {row.CustomerId}, {row.Channel}, {row.Template}, {row.Title}, {row.Body}, {row.Link}, {row.DedupeKey},
+                    {row.Status}, 0, {row.Error}, {row.CreatedAt}, {row.SentAt})
+            on conflict (dedupe_key, channel) do nothing
+            """, ct);
+        return await db.Notifications.AsNoTracking().SingleAsync(n => n.DedupeKey == row.DedupeKey && n.Channel == row.Channel, ct);
     }
 
     public async Task<AccountEmail> EnsureAsync(AccountEmail row, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
-        db.AccountEmails.Add(row);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return row;
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            db.ChangeTracker.Clear();
-            return await db.AccountEmails.AsNoTracking().SingleAsync(e => e.DedupeKey == row.DedupeKey, ct);
-        }
+        await db.Database.ExecuteSqlAsync($"""
+            insert into account_emails (id, dedupe_key, template, status, attempts, created_at)
+            values ({row.Id}, {row.DedupeKey}, {row.Template}, {row.Status}, 0, {row.CreatedAt})
+            on conflict (dedupe_key) do nothing
+            """, ct);
+        return await db.AccountEmails.AsNoTracking().SingleAsync(e => e.DedupeKey == row.DedupeKey, ct);
     }
 
     /// <summary>Takes a queued row for sending; false when another delivery has it or it is settled.</summary>
