@@ -4,8 +4,13 @@ using Dtc.Cron.Tasks;
 using Dtc.Data.Kits;
 using Dtc.Tests.Infrastructure;
 using Dtc.Tests.Worker;
+using Dtc.Data;
+using Dtc.Messaging;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dtc.Tests.Cron;
 
@@ -83,6 +88,39 @@ public sealed class CronRunnerTests
 
         Assert.All(rows, r => Assert.Equal(0, r.Slot.Second));
         Assert.All(rows, r => Assert.True(r.Slot > new DateTimeOffset(2026, 3, 11, 9, 0, 20, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public async Task OnceModeExitsNonZeroWhenATaskFailedAndZeroForTheSlotsTwin()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var broker = await TestBroker.CreateAsync();
+
+        var failing = await OnceAsync(db, broker, b => b.Services.AddCronTask<AlwaysFails>());
+        var twin = await OnceAsync(db, broker, _ => { });
+
+        Assert.Equal(1, failing);
+        Assert.Equal(0, twin);
+        Assert.Equal(CronRunner.Failed, (await Seed.QueryAsync(db, d => d.CronRuns.SingleAsync(r => r.Task == AlwaysFails.Name))).Outcome);
+    }
+
+    /// <summary>What Program.cs does with --once, on a test database and virtual host.</summary>
+    static async Task<int> OnceAsync(TestDatabase db, TestBroker broker, Action<WebApplicationBuilder> configure)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:dtc"] = db.ConnectionString,
+            ["ConnectionStrings:rabbitmq"] = broker.ConnectionString,
+            ["urls"] = "http://127.0.0.1:0",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddDtcDatabase();
+        builder.AddDtcMessaging();
+        configure(builder);
+        builder.AddCronTasks();
+        await using var app = builder.Build();
+        return await app.RunCronOnceAsync();
     }
 
     sealed class AlwaysFails : ICronTask
