@@ -194,4 +194,35 @@ public sealed class NotificationDeliveryTests
         Assert.Single(sms.Requests);
         Assert.Equal(2, rows.Count(r => r.Channel == NotificationChannel.InApp));
     }
+
+    [Fact]
+    public async Task DeferredSmsIsDroppedWhenTheCustomerTurnedSmsOffOvernight()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var broker = await TestBroker.CreateAsync();
+        await using var sms = await RecordingHttpServer.StartAsync(WorkerTestKit.TwilioCreated);
+        var customer = await Seed.CustomerAsync(db, c => (c.Preferences.ResultsByEmail, c.Preferences.ResultsBySms) = (false, false));
+        var key = $"result-ready:{Guid.NewGuid()}";
+        // Deferred last night, when SMS was still wanted.
+        await using (var seed = db.CreateContext())
+        {
+            seed.Notifications.Add(new Notification
+            {
+                Id = Guid.CreateVersion7(), CustomerId = customer.Id, Channel = NotificationChannel.Sms, Template = NotificationTemplates.ResultReady,
+                Title = "Your results are ready", Body = "Dtc: your test results are ready.", DedupeKey = key, Status = DeliveryStatus.Queued,
+                CreatedAt = DateTimeOffset.UtcNow.AddHours(-9), NotBefore = DateTimeOffset.UtcNow.AddMinutes(-1),
+            });
+            await seed.SaveChangesAsync();
+        }
+        await using var worker = await WorkerTestKit.StartWorkerAsync(db, broker, sms: sms);
+        await using var ext = await ExternalPublisher.ConnectAsync(broker);
+
+        await ext.PublishAsync(new NotificationSend(customer.Id, NotificationTemplates.ResultReady, key));
+
+        await Eventually.Until(() => WorkerTestKit.InboxCountAsync(db), n => n == 1, "the job handled");
+        var row = await Seed.QueryAsync(db, d => d.Notifications.SingleAsync(n => n.DedupeKey == key && n.Channel == NotificationChannel.Sms));
+        Assert.Equal(DeliveryStatus.Skipped, row.Status);
+        Assert.Equal("sms-not-wanted", row.Error);
+        Assert.Empty(sms.Requests);
+    }
 }

@@ -24,6 +24,7 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes)
             Release = "update " + name + " set status = 'queued', claimed_at = null, error = {1} where id = {0} and status = 'sending'";
             Fail = "update " + name + " set status = 'failed', error = {1} where id = {0} and status in ('queued', 'sending')";
             Abandon = "update " + name + " set status = 'failed', error = {2} where id = {0} and status = 'sending' and claimed_at < {1}";
+            Skip = "update " + name + " set status = 'skipped', error = {1} where id = {0} and status = 'queued'";
         }
 
         internal string Claim { get; }
@@ -31,6 +32,7 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes)
         internal string Release { get; }
         internal string Fail { get; }
         internal string Abandon { get; }
+        internal string Skip { get; }
     }
 
     /// <summary>Inserts the row unless (dedupe key, channel) is there already; returns the stored row either way.</summary>
@@ -77,6 +79,9 @@ public sealed class DeliveryLedger(IServiceScopeFactory scopes)
     public async Task<bool> AbandonAsync(Table table, Guid id, DateTimeOffset cutoff, CancellationToken ct) =>
         await ExecuteAsync(table.Abandon, ct, id, cutoff,
             "Interrupted while sending: the provider may or may not have it. Not sent again, so that it is never sent twice.") == 1;
+
+    /// <summary>A queued row the customer no longer wants (preferences changed, closure requested) is not sent.</summary>
+    public Task SkipAsync(Table table, Guid id, string reason, CancellationToken ct) => ExecuteAsync(table.Skip, ct, id, reason);
 
     /// <summary>SMS quiet hours: stays queued until <paramref name="notBefore"/>; the cron re-enqueues it then.</summary>
     public async Task DeferAsync(Guid id, DateTimeOffset notBefore, CancellationToken ct)

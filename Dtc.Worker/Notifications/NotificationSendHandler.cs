@@ -64,6 +64,13 @@ public sealed class NotificationSendHandler(
             telemetry.Delivery(channel, "skipped");
             return;
         }
+        if (row.Status == DeliveryStatus.Queued && skip is not null)
+        {
+            // Written when the customer still wanted it (e.g. an SMS waiting for the morning); not any more.
+            await ledger.SkipAsync(table, row.Id, skip, ct);
+            telemetry.Delivery(channel, "skipped");
+            return;
+        }
         if (row.Status == DeliveryStatus.Sending && await ledger.AbandonAsync(table, row.Id, now - options.Value.ClaimTimeout, ct))
         {
             telemetry.Delivery(channel, "abandoned");
