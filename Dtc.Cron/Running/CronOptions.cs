@@ -23,4 +23,5 @@ public sealed class CronOptions
     public TimeSpan PublishedOutboxRetention { get; set; } = TimeSpan.FromDays(7);
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(14);
     public TimeSpan HealthSnapshotRetention { get; set; } = TimeSpan.FromDays(7);
+    public TimeSpan CronRunRetention { get; set; } = TimeSpan.FromDays(30);
 }

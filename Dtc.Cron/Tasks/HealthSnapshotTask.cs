@@ -40,10 +40,11 @@ public sealed class HealthSnapshotTask(DtcDbContext db, IServiceProvider service
         });
         await db.SaveChangesAsync(ct);
         var pruned = await db.HealthSnapshots.Where(s => s.TakenAt < now - options.Value.HealthSnapshotRetention).ExecuteDeleteAsync(ct);
+        var runsPruned = await db.CronRuns.Where(r => r.Slot < now - options.Value.CronRunRetention).ExecuteDeleteAsync(ct);
         return new CronCounts
         {
             ["databaseUp"] = databaseUp ? 1 : 0, ["brokerUp"] = brokerUp ? 1 : 0, ["queues"] = queues.Count,
-            ["outboxBacklog"] = outbox, ["workerBacklog"] = worker, ["pruned"] = pruned,
+            ["outboxBacklog"] = outbox, ["workerBacklog"] = worker, ["pruned"] = pruned, ["cronRunsPruned"] = runsPruned,
         };
     }
 
@@ -59,6 +60,8 @@ public sealed class HealthSnapshotTask(DtcDbContext db, IServiceProvider service
         var queues = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         try
         {
+            // Resolved here, not injected: with the broker down, creating the connection throws, and
+            // that is a finding of the snapshot, not a failure of the task.
             var connection = services.GetRequiredService<IConnection>();
             if (!connection.IsOpen) return (false, queues);
             IChannel? channel = null;
