@@ -104,6 +104,7 @@ public sealed class NotificationSendHandler(
             // Not handed over (or the worker is stopping): queued again for the job's next attempt.
             await ledger.ReleaseAsync(table, row.Id, ex.Message, CancellationToken.None);
             telemetry.Delivery(channel, "retry");
+            if (ex is OperationCanceledException && ct.IsCancellationRequested) throw; // the consumer requeues it
             throw ex as DeliveryException ?? DeliveryException.Transient(ex.Message, ex);
         }
     }
