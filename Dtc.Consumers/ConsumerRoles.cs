@@ -1,6 +1,8 @@
 using Dtc.Consumers.Customers;
+using Dtc.Consumers.Kits;
 using Dtc.Messaging;
 using Dtc.Messaging.Contracts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dtc.Consumers;
 
@@ -22,14 +24,22 @@ public static class ConsumerRoles
         switch (role)
         {
             case ConsumerRole.Customer:
+                builder.Services.TryAddSingleton<CustomerTelemetry>();
                 builder.AddDtcConsumer(Topology.Queues.Customer)
-                    .Handle<CustomerRegistered, CustomerRegisteredHandler>();
+                    .Handle<CustomerRegistered, CustomerRegisteredHandler>()
+                    .Handle<CustomerProfileUpdated, CustomerProfileUpdatedHandler>()
+                    .Handle<CustomerPreferencesChanged, CustomerPreferencesChangedHandler>()
+                    .Handle<CustomerClosureRequested, CustomerClosureRequestedHandler>()
+                    .Handle<CrmCustomerUpdated, CrmCustomerUpdatedHandler>();
                 break;
             case ConsumerRole.LisTestResult:
                 builder.AddDtcConsumer(Topology.Queues.LisTestResult);
                 break;
             case ConsumerRole.HomekitRegister:
-                builder.AddDtcConsumer(Topology.Queues.HomekitRegister);
+                builder.Services.TryAddSingleton<KitTelemetry>();
+                builder.AddDtcConsumer(Topology.Queues.HomekitRegister)
+                    .Handle<KitShipped, KitShippedHandler>()
+                    .Handle<KitRegistrationRequested, KitRegistrationRequestedHandler>();
                 break;
         }
         return builder;

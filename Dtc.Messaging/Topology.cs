@@ -33,6 +33,19 @@ public static class Topology
         [Queues.WorkerDefault] = ["notification.send", "sync.*", "order.placed", "order.cancelled", "email.send"],
     };
 
+    /// <summary>
+    /// Hand-off queues for systems outside Dtc (the LIS interface engine, the fulfilment partner's
+    /// connector, the CRM): nothing in Dtc consumes them, their integration drains them. They exist
+    /// because the relay publishes with <c>mandatory</c>: a type no queue is bound for would come back
+    /// and never leave the outbox. No retry or parking queues: Dtc does not consume them.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Outbound = new Dictionary<string, string[]>
+    {
+        ["lis.orders.outbound"] = ["lis.order"],
+        ["fulfilment.outbound"] = ["fulfilment.contact-changed"],
+        ["crm.outbound"] = ["kit.registered", "kit.registration-rejected"],
+    };
+
     public static string ParkingQueue(string queue) => queue + ".parked";
     /// <summary>A delay queue is named after its delay, so that changing the delays declares new queues instead of clashing.</summary>
     public static string RetryQueue(string queue, TimeSpan delay) => $"{queue}.retry.{Format(delay)}";
@@ -72,6 +85,12 @@ public static class Topology
                 }, cancellationToken: ct);
                 await channel.QueueBindAsync(retry, Retry, retry, cancellationToken: ct);
             }
+        }
+        foreach (var (queue, keys) in Outbound)
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+                new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct);
+            foreach (var key in keys) await channel.QueueBindAsync(queue, Events, key, cancellationToken: ct);
         }
     }
 

@@ -8,6 +8,8 @@
 #   scripts/infra.sh status    say what is running
 #   scripts/infra.sh mq-start|mq-stop|mq-restart   the broker alone (the fault tests run a node of
 #                              their own: DTC_DATA, DTC_MQ_NODE and the DTC_MQ_*PORT variables)
+#   scripts/infra.sh pg-start|pg-stop|pg-crash-restart   PostgreSQL alone (DTC_DATA, DTC_PG_PORT);
+#                              pg-crash-restart stops it with "-m immediate" (a crash) and starts it again
 #
 # Data lives under $DTC_DATA (default: <repo>/.data, ignored by git). The RabbitMQ password is
 # generated at the first start and kept there; PostgreSQL trusts loopback connections. Both are
@@ -127,6 +129,13 @@ EOF
   fi
 }
 
+stop_pg() { # $1: fast (a clean shutdown) or immediate (a crash: recovery runs at the next start)
+  local bin; bin=$(pg_bin)
+  if [ -f "$pg_dir/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$pg_dir" status >/dev/null 2>&1; then
+    as_pg "$bin/pg_ctl" -D "$pg_dir" -m "$1" -w stop >/dev/null && log "PostgreSQL stopped ($1)"
+  fi
+}
+
 stop_mq() {
   mq_env
   if rabbitmqctl -q status >/dev/null 2>&1; then
@@ -136,10 +145,7 @@ stop_mq() {
 }
 
 stop() {
-  local bin; bin=$(pg_bin)
-  if [ -f "$pg_dir/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$pg_dir" status >/dev/null 2>&1; then
-    as_pg "$bin/pg_ctl" -D "$pg_dir" -m fast -w stop >/dev/null && log "PostgreSQL stopped"
-  fi
+  stop_pg fast
   stop_mq
   # epmd outlives the node; end it once no node is registered with it.
   if command -v epmd >/dev/null && ! epmd -names 2>/dev/null | grep -q '^name'; then epmd -kill >/dev/null 2>&1 || true; fi
@@ -172,5 +178,8 @@ case "${1:-start}" in
   mq-start) install; start_mq ;;
   mq-stop) stop_mq ;;
   mq-restart) stop_mq; start_mq ;;
+  pg-start) install; start_pg ;;
+  pg-stop) stop_pg fast ;;
+  pg-crash-restart) stop_pg immediate; start_pg ;;
   *) echo "usage: $0 install|start|stop|env|status" >&2; exit 2 ;;
 esac

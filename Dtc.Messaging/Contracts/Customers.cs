@@ -31,3 +31,15 @@ public sealed record CrmCustomerUpdated(
 {
     public static string MessageType => "crm.customer-updated";
 }
+
+/// <summary>
+/// For the fulfilment partner (queue <c>fulfilment.outbound</c>): the customer's current shipping contact
+/// after a change. Not a <c>customer.*</c> key, so it never loops back to consumer-customer. The receiver
+/// keeps the highest <paramref name="Version"/>; an older or repeated one changes nothing.
+/// </summary>
+public sealed record FulfilmentContactChanged(
+    Guid CustomerId, long Version, string GivenName, string FamilyName, string Email, string? Phone,
+    AddressData? ShippingAddress, DateTimeOffset ChangedAt) : IMessage
+{
+    public static string MessageType => "fulfilment.contact-changed";
+}

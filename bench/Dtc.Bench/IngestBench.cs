@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dtc.Messaging;
+using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Dtc.Bench;
+
+/// <summary>
+/// Ingestion throughput: N ORU^R01 messages published as the LIS would (confirms, 256 in flight) while
+/// the consumer-lis-testresult replicas run, timed from the first publish to the N-th committed
+/// result. The baseline does the same with consumers that only insert one row per message.
+/// </summary>
+public static class IngestBench
+{
+    public static async Task<int> IngestAsync(BenchOptions options)
+    {
+        var count = options.Int("count", 10_000);
+        var patients = await Seeder.LoadAsync(options.Get("seed", "bench/results/seed.json"));
+        var offset = options.Int("offset", 0);
+        var work = Enumerable.Range(offset, count)
+            .Select(i => (Patient: patients[i % patients.Count], Kit: patients[i % patients.Count].FreshKits[i / patients.Count]))
+            .ToList();
+        await using var dataSource = NpgsqlDataSource.Create(BenchOptions.Database);
+        const string stored = "select count(*) from report_versions where source_message_id like 'ING%'";
+        var before = await CountAsync(dataSource, stored);
+        var issued = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        await PublishAsync(work.Select(w => Hl7Builder.Final(w.Patient, w.Kit, issued, "ING")), "lis.result", "x-application/hl7-v2+er7", Topology.Events);
+        var published = clock.Elapsed;
+        await WaitForAsync(dataSource, stored, before + count, TimeSpan.FromMinutes(5));
+        Report("ingest", count, published, clock.Elapsed);
+        return 0;
+    }
+
+    public static async Task<int> BaselineAsync(BenchOptions options)
+    {
+        var count = options.Int("count", 10_000);
+        var consumers = options.Int("consumers", 2);
+        const string queue = "bench.baseline";
+        await using var dataSource = NpgsqlDataSource.Create(BenchOptions.Database);
+        await using (var setup = dataSource.CreateCommand("create table if not exists bench_baseline (id uuid primary key, body bytea not null); truncate bench_baseline"))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+        var factory = new ConnectionFactory { Uri = new Uri(BenchOptions.Broker) };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync(queue, true, false, false, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+            await channel.QueuePurgeAsync(queue);
+        }
+        // Consumers as separate connections, like two replicas: consume, insert one row in its own transaction, ack.
+        var running = new List<IConnection>();
+        for (var c = 0; c < consumers; c++)
+        {
+            var connection = await factory.CreateConnectionAsync();
+            var channel = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: 8));
+            await channel.BasicQosAsync(0, 100, false);
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += async (_, delivery) =>
+            {
+                await using (var tx = await dataSource.OpenConnectionAsync())
+                await using (var transaction = await tx.BeginTransactionAsync())
+                {
+                    await using var insert = new NpgsqlCommand("insert into bench_baseline (id, body) values ($1, $2) on conflict do nothing", tx, transaction);
+                    insert.Parameters.Add(new NpgsqlParameter { Value = Guid.Parse(delivery.BasicProperties.MessageId!) });
+                    insert.Parameters.Add(new NpgsqlParameter { Value = delivery.Body.ToArray() });
+                    await insert.ExecuteNonQueryAsync();
+                    await transaction.CommitAsync();
+                }
+                await channel.BasicAckAsync(delivery.DeliveryTag, false);
+            };
+            await channel.BasicConsumeAsync(queue, false, consumer);
+            running.Add(connection);
+        }
+        var clock = Stopwatch.StartNew();
+        var body = new byte[600];
+        await PublishAsync(Enumerable.Repeat(body, count), queue, "application/octet-stream", "");
+        var published = clock.Elapsed;
+        await WaitForAsync(dataSource, "select count(*) from bench_baseline", count, TimeSpan.FromMinutes(5));
+        Report("ingest-baseline", count, published, clock.Elapsed);
+        foreach (var connection in running) await connection.DisposeAsync();
+        return 0;
+    }
+
+    internal static async Task PublishAsync(IEnumerable<byte[]> bodies, string routingKey, string contentType, string exchange)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(BenchOptions.Broker) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true,
+            outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(256)));
+        var pending = new List<ValueTask>(256);
+        foreach (var body in bodies)
+        {
+            var properties = new BasicProperties
+            {
+                MessageId = Guid.NewGuid().ToString(), Type = routingKey, ContentType = contentType, DeliveryMode = DeliveryModes.Persistent,
+                Headers = new Dictionary<string, object?>(),
+            };
+            pending.Add(channel.BasicPublishAsync(exchange, routingKey, true, properties, body));
+            if (pending.Count == 256)
+            {
+                foreach (var p in pending) await p;
+                pending.Clear();
+            }
+        }
+        foreach (var p in pending) await p;
+    }
+
+    internal static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    static async Task WaitForAsync(NpgsqlDataSource dataSource, string sql, long target, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (await CountAsync(dataSource, sql) < target)
+        {
+            if (deadline.Elapsed > timeout) throw new TimeoutException($"{sql} did not reach {target} in {timeout}");
+            await Task.Delay(50);
+        }
+    }
+
+    static void Report(string name, int count, TimeSpan published, TimeSpan done) =>
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            bench = name, messages = count, publish_seconds = Math.Round(published.TotalSeconds, 2),
+            total_seconds = Math.Round(done.TotalSeconds, 2), per_second = Math.Round(count / done.TotalSeconds),
+        }));
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Turns one bench/run.sh output folder into the markdown table docs/PERFORMANCE.md quotes."""
+import json, pathlib, sys
+
+out = pathlib.Path(sys.argv[1])
+
+def http(name):
+    rows = [json.loads(l) for l in (out / f"{name}.jsonl").read_text().splitlines() if l.strip()]
+    rps = sum(r["requests"] / r["seconds"] for r in rows)
+    # Each wrk saw a quarter of the connections: the median of medians and the worst p99 are honest summaries.
+    p50 = sorted(r["p50_ms"] for r in rows)[len(rows) // 2]
+    p99 = max(r["p99_ms"] for r in rows)
+    bad = sum(r["errors"] + r["non2xx"] for r in rows)
+    return rps, p50, p99, bad
+
+base_rps, base_p50, base_p99, _ = http("baseline")
+print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | errors / non-2xx | vs raw baseline |")
+print("|---|---:|---:|---:|---:|---:|")
+print(f"| raw Npgsql baseline (1 process) | {base_rps:,.0f} | {base_p50:.1f} | {base_p99:.1f} | 0 | 100% |")
+for name, label in [("results-list", "GET /api/v1/results (4 replicas)"), ("result-one", "GET /api/v1/results/{id}"),
+                    ("kit-registration", "POST /api/v1/kits/registrations")]:
+    rps, p50, p99, bad = http(name)
+    print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {bad} | {100 * rps / base_rps:.0f}% |")
+
+ib = json.loads((out / "ingest-baseline.json").read_text().strip().splitlines()[-1])
+ing = json.loads((out / "ingest.json").read_text().strip().splitlines()[-1])
+print()
+print("| Ingestion, 2 consumers | messages | seconds | per second | vs baseline |")
+print("|---|---:|---:|---:|---:|")
+print(f"| baseline: consume + insert one row | {ib['messages']:,} | {ib['total_seconds']} | {ib['per_second']:,.0f} | 100% |")
+print(f"| ORU^R01 → committed result (consumer-lis-testresult ×2) | {ing['messages']:,} | {ing['total_seconds']} | {ing['per_second']:,.0f} | {100 * ing['per_second'] / ib['per_second']:.0f}% |")
+
+e2e = json.loads((out / "e2e.json").read_text().strip().splitlines()[-1])
+print()
+print("| End to end (LIS publish → visible in the API) | rate | messages | p50 ms | p99 ms | max ms |")
+print("|---|---:|---:|---:|---:|---:|")
+print(f"| steady | {e2e['rate']}/s | {e2e['messages']:,} | {e2e['p50_ms']} | {e2e['p99_ms']} | {e2e['max_ms']} |")

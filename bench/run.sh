@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# One command runs every benchmark, bounded in time (about 4 minutes):
+#   bench/run.sh [seconds-per-http-run, default 10]
+# It builds Release, starts 4 API replicas, 2 LIS consumers, the other consumers and the raw
+# baseline server on a database (dtc_bench) and a RabbitMQ virtual host (bench) of their own,
+# seeds patients, then measures: HTTP (wrk, replicas' own ports, 64 connections) against the raw
+# Npgsql baseline; ingestion against a consume-and-insert baseline; end-to-end latency at 200/s.
+# Figures go to bench/results/<time>.md (git-ignored); docs/PERFORMANCE.md quotes a run.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+secs=${1:-10}
+command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
+
+scripts/infra.sh start
+eval "$(scripts/infra.sh env)"
+psql "$DTC_PG_ADMIN" -qc "drop database if exists dtc_bench with (force)" -c "create database dtc_bench" >/dev/null
+curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X DELETE "$DTC_MQ_MANAGEMENT/api/vhosts/bench" >/dev/null || true
+curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X PUT "$DTC_MQ_MANAGEMENT/api/vhosts/bench" >/dev/null
+curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X PUT -H 'content-type: application/json' \
+  -d '{"configure":".*","write":".*","read":".*"}' "$DTC_MQ_MANAGEMENT/api/permissions/bench/$DTC_MQ_USER" >/dev/null
+export ConnectionStrings__dtc="${ConnectionStrings__dtc/Database=dtc;/Database=dtc_bench;}"
+export ConnectionStrings__rabbitmq="${ConnectionStrings__rabbitmq%/}/bench"
+export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
+export Logging__LogLevel__Default=Warning
+export RateLimits__General__PermitLimit=100000000 RateLimits__SignIn__PermitLimit=100000 RateLimits__KitRegistration__PermitLimit=100000000
+# Access tokens live 15 minutes at most (the API refuses more at start-up); a run takes about 4.
+
+dotnet build Dtc.sln -c Release -v q -nologo >/dev/null
+bin() { echo "$repo/$1/bin/Release/net10.0/$1.dll"; }
+dotnet "$(bin Dtc.MigrationService)" >/dev/null
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+start() { local log=$1; shift; "$@" >"$out/$log.log" 2>&1 & pids+=($!); }
+out=bench/results/$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$out"
+
+start baseline dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls http://127.0.0.1:8300
+for i in 1 2 3 4; do start "api$i" dotnet "$(bin Dtc.Api)" --urls "http://127.0.0.1:830$i"; done
+for i in 1 2; do start "lis$i" dotnet "$(bin Dtc.Consumers)" --role lis-testresult --urls "http://127.0.0.1:831$i"; done
+start customer dotnet "$(bin Dtc.Consumers)" --role customer --urls http://127.0.0.1:8313
+start homekit dotnet "$(bin Dtc.Consumers)" --role homekit-register --urls http://127.0.0.1:8314
+for port in 8301 8302 8303 8304 8311 8312 8313 8314; do
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+done
+for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:8300/baseline/results/00000000-0000-0000-0000-000000000000 && break; sleep 0.5; done
+
+bench() { dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll "$@"; }
+bench seed --api http://127.0.0.1:8301 --customers 64 --results 20 --kits 400 --out "$out/seed.json" | tee "$out/seed.txt"
+token() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['AccessToken'])"; }
+field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['$2']$3)"; }
+
+# HTTP: one wrk per replica (16 connections each, 64 in all); the baseline server alone gets all 64.
+http_run() { # name method path-template(use {c} for the customer, {r} for a result id) body
+  local name=$1 method=$2 path=$3 body=${4:-}
+  : >"$out/$name.jsonl"
+  for i in 1 2 3 4; do
+    local c=$((i - 1)) p=${path//\{c\}/$(field $((i - 1)) Id)}
+    p=${p//\{r\}/$(field $((i - 1)) ResultIds [0])}
+    TOKEN=$(token $c) METHOD=$method BODY=${body//\{kit\}/$(field $c FreshKits [399])} \
+      wrk -t1 -c16 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:830$i$p" | grep '^JSON' | cut -c6- >>"$out/$name.jsonl" &
+  done
+  wait
+}
+: >"$out/baseline.jsonl"
+wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
+http_run results-list GET "/api/v1/results?limit=20"
+http_run result-one GET "/api/v1/results/{r}"
+http_run kit-registration POST "/api/v1/kits/registrations" \
+  "{\"barcode\":\"{kit}\",\"collectedAt\":\"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",\"consentToTesting\":true}"
+
+bench ingest-baseline --count 10000 | tee "$out/ingest-baseline.json"
+bench ingest --count 10000 --seed "$out/seed.json" | tee "$out/ingest.json"
+bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" \
+  --apis http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303,http://127.0.0.1:8304 | tee "$out/e2e.json"
+
+python3 bench/report.py "$out" | tee "$out/report.md"
