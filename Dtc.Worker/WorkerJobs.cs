@@ -31,9 +31,9 @@ public static class WorkerJobs
         builder.AddDtcConsumer(Topology.Queues.WorkerDefault)
             .Handle<NotificationSend, NotificationSendHandler>()
             .Handle<AccountEmailSend, AccountEmailSendHandler>()
-            .Handle<OrderPlaced, OrderSyncHandler>()
             .Handle<SyncOrderToFulfilment, OrderSyncHandler>()
-            .Handle<OrderCancelled, OrderCancelledHandler>();
+            .Handle<OrderPlaced, OrderEventsHandler>()
+            .Handle<OrderCancelled, OrderEventsHandler>();
         return builder;
     }
 

@@ -11,8 +11,10 @@ public static class NotificationTemplates
     public const string ResultReady = "result-ready";
     public const string ResultUpdated = "result-updated";
     public const string SpecimenRejected = "specimen-rejected";
-    public const string KitShipped = "kit-shipped";
+    public const string OrderShipped = "order-shipped";
     public const string KitRegistered = "kit-registered";
+    /// <summary>To the buyer, when someone else registered a kit of their order (a gift, or a mistake).</summary>
+    public const string KitRegisteredBySomeoneElse = "kit-registered-by-someone-else";
     public const string KitRegistrationRejected = "kit-registration-rejected";
     public const string KitRegistrationReminder = "kit-registration-reminder";
     public const string ResultsDelayed = "results-delayed";
@@ -20,7 +22,7 @@ public static class NotificationTemplates
     public const string ProductNews = "product-news";
 
     // Account emails (AccountEmailSend); Data["link"] is the absolute URL to open.
-    public const string ConfirmEmail = "confirm-email";
-    public const string ResetPassword = "reset-password";
-    public const string PasswordChanged = "password-changed";
+    public const string ConfirmEmail = "account.confirm-email";
+    public const string ResetPassword = "account.reset-password";
+    public const string PasswordChanged = "account.password-changed";
 }

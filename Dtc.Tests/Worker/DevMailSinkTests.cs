@@ -14,7 +14,7 @@ public sealed class DevMailSinkTests(AppHostFixture fixture)
         var customer = await Seed.CustomerAsync(fixture.Database, c => c.Preferences.ResultsBySms = false);
         await using var ext = await ExternalPublisher.ConnectAsync(fixture.Broker);
 
-        await ext.PublishAsync(new NotificationSend(customer.Id, NotificationTemplates.KitShipped, $"kit-shipped:{Guid.NewGuid()}"));
+        await ext.PublishAsync(new NotificationSend(customer.Id, NotificationTemplates.OrderShipped, $"order-shipped:{Guid.NewGuid()}"));
 
         var folder = Path.Combine(TestEnvironment.RepoRoot, ".data", "mail");
         var file = await Eventually.Until(() => Task.FromResult(Directory.Exists(folder)

@@ -7,17 +7,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Dtc.Worker.Fulfilment;
 
 /// <summary>
-/// Pushes an order to the fulfilment partner and records its reference. Runs for <c>order.placed</c>
-/// (the normal path) and <c>sync.order-to-fulfilment</c> (the cron's reconciliation); an order already
-/// synchronised is left alone, and a cancelled one is cancelled at the partner instead, which also
-/// closes the race of a cancellation overtaking the sync.
+/// <c>sync.order-to-fulfilment</c>: makes the partner match the order. A placed order not yet synchronised
+/// is pushed (idempotent on the order id) and the partner's reference recorded; one already synchronised
+/// is left alone; a cancelled one is cancelled at the partner (404, never got it, is fine; 409, already
+/// shipped, is logged for support). The API writes this job with every placement and cancellation; the
+/// cron writes it again for a placement the partner never acknowledged.
 /// </summary>
-public sealed class OrderSyncHandler(DtcDbContext db, IFulfilmentPartner partner, WorkerTelemetry telemetry, TimeProvider clock)
-    : IMessageHandler<SyncOrderToFulfilment>, IMessageHandler<OrderPlaced>
+public sealed partial class OrderSyncHandler(DtcDbContext db, IFulfilmentPartner partner, WorkerTelemetry telemetry,
+    TimeProvider clock, ILogger<OrderSyncHandler> logger) : IMessageHandler<SyncOrderToFulfilment>
 {
     public Task HandleAsync(SyncOrderToFulfilment job, MessageContext context, CancellationToken ct) => SyncAsync(job.OrderId, ct);
-
-    public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken ct) => SyncAsync(message.OrderId, ct);
 
     async Task SyncAsync(Guid orderId, CancellationToken ct)
     {
@@ -27,7 +26,9 @@ public sealed class OrderSyncHandler(DtcDbContext db, IFulfilmentPartner partner
         {
             if (order.Status == OrderStatus.Cancelled)
             {
-                telemetry.Fulfilment("cancel", (await partner.CancelAsync(order.Id, ct)).ToString().ToLowerInvariant());
+                var outcome = await partner.CancelAsync(order.Id, ct);
+                telemetry.Fulfilment("cancel", outcome.ToString().ToLowerInvariant());
+                if (outcome == CancelOutcome.TooLate) LogTooLate(order.Id);
                 return;
             }
             if (order.FulfilmentReference is not null)
@@ -39,7 +40,7 @@ public sealed class OrderSyncHandler(DtcDbContext db, IFulfilmentPartner partner
         }
         catch (FulfilmentRejectedException ex)
         {
-            telemetry.Fulfilment("place", "rejected");
+            telemetry.Fulfilment(order.Status == OrderStatus.Cancelled ? "cancel" : "place", "rejected");
             throw new PoisonMessageException("fulfilment-rejected", ex.Message, ex);
         }
         // Saved by the consumer with the order's row version: a concurrent change (a cancellation)
@@ -57,4 +58,7 @@ public sealed class OrderSyncHandler(DtcDbContext db, IFulfilmentPartner partner
                 address.Region, address.PostalCode, address.Country),
             order.Lines.Select(l => new FulfilmentLine(l.ProductCode, l.Quantity)).ToList());
     }
+
+    [LoggerMessage(LogLevel.Warning, "Order {OrderId} was cancelled after the partner shipped it")]
+    partial void LogTooLate(Guid orderId);
 }
