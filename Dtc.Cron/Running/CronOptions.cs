@@ -19,6 +19,8 @@ public sealed class CronOptions
     public TimeSpan FulfilmentGiveUpAfter { get; set; } = TimeSpan.FromHours(24);
     /// <summary>A deferred notification re-enqueued is not re-enqueued again for this long.</summary>
     public TimeSpan DeferredRequeueLease { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>A send claimed longer ago than this was cut short by a crash (wrk-default's Notifications:ClaimTimeout).</summary>
+    public TimeSpan InterruptedSendAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan PublishedOutboxRetention { get; set; } = TimeSpan.FromDays(7);
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(14);

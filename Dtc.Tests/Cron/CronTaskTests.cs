@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dtc.Cron.Tasks;
 using Dtc.Data.Accounts;
 using Dtc.Data.Kits;
+using Dtc.Data.Notifications;
 using Dtc.Data.Orders;
 using Dtc.Messaging;
 using Dtc.Messaging.Contracts;
@@ -205,5 +206,37 @@ public sealed class CronTaskTests
         var jobs = await Seed.QueryAsync(db, d => d.Outbox.Where(m => m.Type == SyncOrderToFulfilment.MessageType).ToListAsync());
         var orders = jobs.Select(m => JsonSerializer.Deserialize<SyncOrderToFulfilment>(m.Body, JsonSerializerOptions.Web)!.OrderId).Order().ToList();
         Assert.Equal(new[] { unsynced.Id, unsynced.Id, young.Id }.Order(), orders);
+    }
+
+    [Fact]
+    public async Task SendLeftClaimedByACrashedWorkerIsSettledAsFailedNotResent()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var broker = await TestBroker.CreateAsync();
+        var clock = CronTestKit.Clock();
+        var now = clock.GetUtcNow();
+        var customer = await Seed.CustomerAsync(db);
+        Notification Claimed(DateTimeOffset at) => new()
+        {
+            Id = Guid.CreateVersion7(), CustomerId = customer.Id, Channel = NotificationChannel.Email, Template = NotificationTemplates.ResultReady,
+            Title = "Your results are ready", DedupeKey = $"result-ready:{Guid.NewGuid()}", Status = DeliveryStatus.Sending, Attempts = 1,
+            CreatedAt = at, ClaimedAt = at,
+        };
+        var (crashed, sending) = (Claimed(now.AddMinutes(-6)), Claimed(now.AddSeconds(-10)));
+        await using (var seed = db.CreateContext())
+        {
+            seed.Notifications.AddRange(crashed, sending);
+            await seed.SaveChangesAsync();
+        }
+        await using var cron = await CronTestKit.StartAsync(db, broker, clock);
+
+        var run = await CronTestKit.RunAsync(cron, clock);
+
+        Assert.Equal(1, run.Count(DeferredNotificationsTask.Name, "interrupted"));
+        var rows = await Seed.QueryAsync(db, d => d.Notifications.ToDictionaryAsync(n => n.Id));
+        Assert.Equal(DeliveryStatus.Failed, rows[crashed.Id].Status);
+        Assert.StartsWith("Interrupted while sending", rows[crashed.Id].Error);
+        Assert.Equal(DeliveryStatus.Sending, rows[sending.Id].Status);
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from outbox"));
     }
 }
