@@ -46,4 +46,13 @@ Service<Projects.Dtc_Cron>(DtcResources.Cron)
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health");
 
+// Locally only, never published: the LIS simulator plays the lab, so that a kit registered during an F5 session gets
+// its results (preliminary, final, sometimes corrected) a few seconds later. Idle, and healthy, while no kit is registered.
+if (!builder.ExecutionContext.IsPublishMode)
+{
+    Service<Projects.Dtc_LisSimulator>(DtcResources.LisSimulator)
+        .WaitForCompletion(migrations)
+        .WithArgs("--rate", "0.2/s", "--follow-up", "20s");
+}
+
 builder.Build().Run();

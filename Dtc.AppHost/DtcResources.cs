@@ -23,6 +23,9 @@ public static class DtcResources
 
     public const string Worker = "wrk-default";
 
+    /// <summary>The LIS simulator: a local run's stand-in for the lab (never published).</summary>
+    public const string LisSimulator = "lis-simulator";
+
     /// <summary>Local replica counts (the AppHost); production counts differ where the seed recommends it.</summary>
     public static readonly IReadOnlyDictionary<string, (int Local, int Production)> Replicas = new Dictionary<string, (int, int)>
     {

@@ -1,5 +1,6 @@
 using Dtc.Consumers.Customers;
 using Dtc.Consumers.Kits;
+using Dtc.Consumers.Lis;
 using Dtc.Messaging;
 using Dtc.Messaging.Contracts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,7 +34,9 @@ public static class ConsumerRoles
                     .Handle<CrmCustomerUpdated, CrmCustomerUpdatedHandler>();
                 break;
             case ConsumerRole.LisTestResult:
-                builder.AddDtcConsumer(Topology.Queues.LisTestResult);
+                builder.AddLisIngestion();
+                builder.AddDtcConsumer(Topology.Queues.LisTestResult)
+                    .HandleRaw<LisResultHandler>(LisResult.MessageType);
                 break;
             case ConsumerRole.HomekitRegister:
                 builder.Services.TryAddSingleton<KitTelemetry>();

@@ -43,7 +43,7 @@ public static class Topology
     {
         ["lis.orders.outbound"] = ["lis.order"],
         ["fulfilment.outbound"] = ["fulfilment.contact-changed"],
-        ["crm.outbound"] = ["kit.registered", "kit.registration-rejected"],
+        ["crm.outbound"] = ["kit.registered", "kit.registration-rejected", "result.released", "specimen.rejected"],
     };
 
     public static string ParkingQueue(string queue) => queue + ".parked";

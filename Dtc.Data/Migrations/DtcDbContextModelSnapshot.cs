@@ -1172,6 +1172,10 @@ namespace Dtc.Data.Migrations
                         .HasColumnType("character varying(8)")
                         .HasColumnName("flag");
 
+                    b.Property<string>("Notes")
+                        .HasColumnType("text")
+                        .HasColumnName("notes");
+
                     b.Property<decimal?>("NumericValue")
                         .HasPrecision(18, 6)
                         .HasColumnType("numeric(18,6)")
@@ -1302,6 +1306,10 @@ namespace Dtc.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("issued_at");
 
+                    b.Property<string>("Notes")
+                        .HasColumnType("text")
+                        .HasColumnName("notes");
+
                     b.Property<int>("Number")
                         .HasColumnType("integer")
                         .HasColumnName("number");
@@ -1339,13 +1347,13 @@ namespace Dtc.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_report_versions");
 
-                    b.HasIndex("SourceMessageId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_report_versions_source_message_id");
-
                     b.HasIndex("ReportId", "Number")
                         .IsUnique()
                         .HasDatabaseName("ix_report_versions_report_id_number");
+
+                    b.HasIndex("SourceMessageId", "ReportId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_report_versions_source_message_id_report_id");
 
                     b.ToTable("report_versions", (string)null);
                 });

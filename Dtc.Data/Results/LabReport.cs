@@ -49,10 +49,12 @@ public class ReportVersion
     public required string Status { get; set; }
     public DateTimeOffset IssuedAt { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
-    /// <summary>MSH-10 or the FHIR bundle identifier: a repeat of the same message has no effect.</summary>
+    /// <summary>MSH-10 or the FHIR bundle identifier: a repeat of the same message has no effect on this report.</summary>
     public required string SourceMessageId { get; set; }
     public required string SourceFormat { get; set; }
     public DateTimeOffset? SupersededAt { get; set; }
+    /// <summary>The lab's comments on the report (NTE after OBR, FHIR conclusion), one per line.</summary>
+    public string? Notes { get; set; }
     public List<Observation> Observations { get; set; } = [];
 }
 
@@ -74,6 +76,8 @@ public class Observation
     public string? Flag { get; set; }
     public required string Status { get; set; }
     public DateTimeOffset? ObservedAt { get; set; }
+    /// <summary>The lab's comments on this value (NTE after OBX, FHIR note), one per line.</summary>
+    public string? Notes { get; set; }
 }
 
 /// <summary>A LIS message that could not be attached to a patient: kept whole with the reason, never shown to anyone.</summary>

@@ -35,7 +35,8 @@ internal sealed class ReportVersionConfiguration : IEntityTypeConfiguration<Repo
         b.Property(v => v.SourceMessageId).HasMaxLength(128);
         b.Property(v => v.SourceFormat).HasMaxLength(16);
         b.HasIndex(v => new { v.ReportId, v.Number }).IsUnique();
-        b.HasIndex(v => v.SourceMessageId).IsUnique();
+        // A message's version of a report, once: one message may carry several reports (OBR groups).
+        b.HasIndex(v => new { v.SourceMessageId, v.ReportId }).IsUnique();
         b.HasMany(v => v.Observations).WithOne().HasForeignKey(o => o.VersionId).OnDelete(DeleteBehavior.Cascade);
     }
 }

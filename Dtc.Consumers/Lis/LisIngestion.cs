@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dtc.Consumers.Lis;
+
+public static class LisIngestion
+{
+    /// <summary>What <see cref="LisResultHandler"/> needs: its writer, the <c>Dtc.Lis</c> meter and the quarantine gauge.</summary>
+    public static IHostApplicationBuilder AddLisIngestion(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LisOptions>().BindConfiguration("Lis")
+            .Validate(o => o.QuarantineGaugeInterval > TimeSpan.Zero, "Lis:QuarantineGaugeInterval must be positive.").ValidateOnStart();
+        builder.Services.TryAddSingleton<LisTelemetry>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, LisTelemetry.CommitHook>());
+        builder.Services.AddScoped<ReportWriter>();
+        builder.Services.AddHostedService<QuarantineGauge>();
+        return builder;
+    }
+}

@@ -1,0 +1,77 @@
+using Dtc.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Dtc.Consumers.Lis;
+
+/// <summary>A report as it stands: its current version, and whether it already holds the message being handled.</summary>
+public sealed record ReportRow(
+    Guid Id, Guid KitId, string Accession, string Status, int CurrentVersion, Guid CurrentVersionId,
+    DateTimeOffset IssuedAt, bool Released, bool HasMessage);
+
+/// <summary>The one read of the handler: one round trip, two statements.</summary>
+internal static class LisRows
+{
+    // 1. Lock the kits (in id order, so two messages never wait on each other): every version of a kit's
+    //    reports is written under this lock, whichever replica handles it.
+    // 2. Read their reports. In READ COMMITTED each statement takes its snapshot when it starts, i.e. after
+    //    the lock is granted, so it sees what the previous holder of the lock committed.
+    const string LockKits = """
+        select k.id, k.barcode, k.status, k.customer_id, k.xmin, k.received_at, c.patient_number, c.family_name, c.date_of_birth
+        from kits k left join customers c on c.id = k.customer_id
+        where k.barcode = any($1::bpchar[])
+        order by k.id
+        for update of k
+        """;
+
+    const string ReadReports = """
+        select r.id, r.kit_id, r.accession, r.status, r.current_version, v.id, r.issued_at, r.released,
+               exists (select 1 from report_versions m where m.source_message_id = $3 and m.report_id = r.id)
+        from lab_reports r
+        join kits k on k.id = r.kit_id
+        join report_versions v on v.report_id = r.id and v.number = r.current_version
+        where k.barcode = any($1::bpchar[]) and r.accession = any($2)
+        """;
+
+    public static async Task<(Dictionary<string, KitOwner> Kits, List<ReportRow> Reports)> LockAsync(
+        DtcDbContext db, string[] barcodes, string[] accessions, string sourceMessageId, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction())
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(LockKits) { Parameters = { new() { Value = barcodes } } },
+                new NpgsqlBatchCommand(ReadReports) { Parameters = { new() { Value = barcodes }, new() { Value = accessions }, new() { Value = sourceMessageId } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var kits = new Dictionary<string, KitOwner>();
+        while (await reader.ReadAsync(ct))
+        {
+            var kit = new KitOwner(reader.GetGuid(0), reader.GetString(1).Trim(), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetFieldValue<uint>(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8));
+            kits[kit.Barcode] = kit;
+        }
+        await reader.NextResultAsync(ct);
+        var reports = new List<ReportRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            reports.Add(new ReportRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                reader.GetGuid(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetBoolean(7), reader.GetBoolean(8)));
+        }
+        return (kits, reports);
+    }
+
+    /// <summary>Makes room for a late version at <paramref name="number"/>: the versions from there move up by one.</summary>
+    public static Task ShiftVersionsAsync(DtcDbContext db, Guid reportId, int number, CancellationToken ct) =>
+        // Through negative numbers, so the unique (report, number) index never sees two rows on one number.
+        db.Database.ExecuteSqlAsync($"""
+            update report_versions set number = -number where report_id = {reportId} and number >= {number};
+            update report_versions set number = 1 - number where report_id = {reportId} and number < 0;
+            """, ct);
+}
