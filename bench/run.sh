@@ -49,7 +49,7 @@ for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:8300/baseline/re
 bench() { dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll "$@"; }
 bench seed --api http://127.0.0.1:8301 --customers 64 --results 20 --kits 400 --out "$out/seed.json" | tee "$out/seed.txt"
 token() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['AccessToken'])"; }
-field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['$2']$3)"; }
+field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['$2']${3:-})"; }
 
 # HTTP: one wrk per replica (16 connections each, 64 in all); the baseline server alone gets all 64.
 http_run() { # name method path-template(use {c} for the customer, {r} for a result id) body
