@@ -14,7 +14,8 @@ namespace Dtc.Consumers.Lis;
 /// <c>lis.result</c> (HL7 v2 ORU^R01 or FHIR R4, by content type) → patient results. An unreadable message
 /// is parked with the parser's reason; one that cannot be attached to its kit's patient is quarantined
 /// (committed, acked, attached to no one); the rest is stored under the kits' row locks (README: Result
-/// release rules). Three round trips besides the bus's own: lock and read, save, commit.
+/// release rules). Round trips besides the bus's own: lock and read (one), the result rows (one), the
+/// outbox rows (one, when something is announced).
 /// </summary>
 public sealed partial class LisResultHandler(
     DtcDbContext db, ReportWriter writer, TimeProvider clock, LisTelemetry telemetry, ILogger<LisResultHandler> logger) : IRawMessageHandler
@@ -27,6 +28,21 @@ public sealed partial class LisResultHandler(
         var reports = message.Reports.Select(r => r with { KitBarcode = KitBarcode.Normalize(r.KitBarcode) }).ToList();
         if (Unstorable(message, reports) is { } invalid) throw Park(message.Format, invalid.Code, invalid.Reason);
 
+        try
+        {
+            await IngestAsync(context, message, reports, ct);
+        }
+        catch (Exception ex) when ((ex as PostgresException ?? ex.InnerException as PostgresException) is { SqlState: "22021" or "22P05" or "22001" } pg)
+        {
+            // A value PostgreSQL cannot hold (a NUL character, say): it never will, so it is parked rather than retried.
+            throw Park(message.Format, "unstorable-value", $"PostgreSQL refused a value of the message ({pg.SqlState}: {pg.MessageText})");
+        }
+    }
+
+    async Task IngestAsync(MessageContext context, LabMessage message, List<LabReportMessage> reports, CancellationToken ct)
+    {
+        // The consumer's transaction is all or nothing: a savepoint per SaveChanges would cost two round trips and save nothing.
+        db.Database.AutoSavepointsEnabled = false;
         var (kits, existing) = await LisRows.LockAsync(db,
             [.. reports.Select(r => r.KitBarcode).Distinct()], [.. reports.Select(r => r.Accession).Distinct()], message.SourceMessageId, ct);
         var now = clock.GetUtcNow();
@@ -35,6 +51,7 @@ public sealed partial class LisResultHandler(
             if (PatientMatch.Check(message.Patient, kits.GetValueOrDefault(report.KitBarcode)) is { } mismatch)
             {
                 Quarantine(context, message, report.KitBarcode, mismatch, now);
+                await db.SaveChangesAsync(ct);
                 return;
             }
         }
@@ -46,7 +63,8 @@ public sealed partial class LisResultHandler(
             var row = existing.SingleOrDefault(r => r.KitId == kit.KitId && r.Accession == report.Accession);
             places.Add(await writer.WriteAsync(message, report, kit, row, now, ct));
         }
-        await SaveAsync(message.Format, ct);
+        await writer.Batch.ExecuteAsync(db, ct);
+        await db.SaveChangesAsync(ct);
         var outcome = places.Contains(VersionPlace.Current) ? LisOutcome.Stored
             : places.Contains(VersionPlace.History) ? LisOutcome.Stale
             : LisOutcome.Duplicate;
@@ -70,19 +88,6 @@ public sealed partial class LisResultHandler(
         });
         LogQuarantined(context.MessageId, id, mismatch.Code, mismatch.Reason);
         telemetry.OnCommit(db, LisOutcome.Quarantined, message.Format, mismatch.Code, message.MessageTime, clock);
-    }
-
-    /// <summary>Saved here rather than by the consumer, so that a value PostgreSQL refuses parks the message instead of retrying it.</summary>
-    async Task SaveAsync(string format, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: "22021" or "22P05" or "22001" } pg)
-        {
-            throw Park(format, "unstorable-value", $"PostgreSQL refused a value of the message ({pg.SqlState}: {pg.MessageText})");
-        }
     }
 
     /// <summary>What the parser accepts but the tables cannot hold; the detail names the field, never its value.</summary>

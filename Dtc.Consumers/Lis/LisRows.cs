@@ -46,6 +46,7 @@ internal static class LisRows
                 new NpgsqlBatchCommand(ReadReports) { Parameters = { new() { Value = barcodes }, new() { Value = accessions }, new() { Value = sourceMessageId } } },
             },
         };
+        await batch.PrepareAsync(ct); // once per connection; then no planning on each message
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var kits = new Dictionary<string, KitOwner>();
         while (await reader.ReadAsync(ct))

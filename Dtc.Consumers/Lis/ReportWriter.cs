@@ -12,12 +12,15 @@ namespace Dtc.Consumers.Lis;
 /// <summary>
 /// Writes one report of a message as a new version, under its kit's lock, and what follows from it: the
 /// report's current state, the kit's status, and the events and notification job (README: Result release
-/// rules). Rows already in the database are changed through stubs built from what was read, so that
-/// nothing is loaded twice and everything goes out in the one SaveChanges batch.
+/// rules). The rows go into <see cref="Batch"/> (one round trip for the whole message); the outbox rows
+/// into the DbContext.
 /// </summary>
 public sealed class ReportWriter(DtcDbContext db)
 {
-    readonly Dictionary<Guid, Kit> _kits = [];
+    /// <summary>The kits' statuses as this message leaves them (a message may carry several reports of one kit).</summary>
+    readonly Dictionary<Guid, string> _kitStatus = [];
+
+    public ReportBatch Batch { get; } = new();
 
     public async Task<VersionPlace> WriteAsync(
         LabMessage message, LabReportMessage report, KitOwner owner, ReportRow? row, DateTimeOffset now, CancellationToken ct)
@@ -29,43 +32,33 @@ public sealed class ReportWriter(DtcDbContext db)
         if (effect.Place == VersionPlace.History) effect = await WriteHistoryAsync(message, report, status, row!, now, ct);
         if (effect.Place == VersionPlace.Duplicate) return effect.Place;
 
-        var kit = Kit(owner);
-        var next = ReleaseRules.NextKitStatus(kit.Status, effect);
-        Move(kit, next, report, now);
+        var kitStatus = _kitStatus.GetValueOrDefault(owner.KitId, owner.Status);
+        var next = ReleaseRules.NextKitStatus(kitStatus, effect);
+        var rejection = next == KitStatus.Rejected ? SpecimenRejections.Describe(report.SpecimenRejection, report.Notes) : default;
+        if (next is not null)
+        {
+            _kitStatus[owner.KitId] = next;
+            Batch.UpdateKit(owner.KitId, next, now, next == KitStatus.Resulted ? now : null, rejection.Code, rejection.Words, now);
+        }
         if (effect.Place == VersionPlace.History) return effect.Place;
 
         var reportId = row?.Id ?? Guid.CreateVersion7();
         var number = (row?.CurrentVersion ?? 0) + 1;
-        var version = Version(message, report, status, reportId, number, now);
-        var lab = LabOf(message, report);
-        if (row is null)
+        var stored = new LabReport
         {
-            db.LabReports.Add(new LabReport
-            {
-                Id = reportId, KitId = owner.KitId, CustomerId = owner.CustomerId!.Value, Accession = report.Accession,
-                PanelCode = report.PanelCode, PanelDisplay = report.PanelDisplay, Status = status, CurrentVersion = number,
-                IssuedAt = report.IssuedAt, CollectedAt = report.CollectedAt, ReceivedAt = now, Lab = lab,
-                Released = effect.Released, UpdatedAt = now, Versions = [version],
-            });
-        }
+            Id = reportId, KitId = owner.KitId, CustomerId = owner.CustomerId!.Value, Accession = report.Accession,
+            PanelCode = report.PanelCode, PanelDisplay = report.PanelDisplay, Status = status, CurrentVersion = number,
+            IssuedAt = report.IssuedAt, CollectedAt = report.CollectedAt, ReceivedAt = now, Lab = LabOf(message, report),
+            Released = effect.Released, UpdatedAt = now,
+        };
+        if (row is null) Batch.InsertReport(stored);
         else
         {
-            var stored = Stub(row);
-            stored.PanelCode = report.PanelCode;
-            stored.PanelDisplay = report.PanelDisplay;
-            stored.Status = status;
-            stored.CurrentVersion = number;
-            stored.IssuedAt = report.IssuedAt;
-            if (report.CollectedAt is not null) stored.CollectedAt = report.CollectedAt;
-            if (lab is not null) stored.Lab = lab;
-            stored.Released = effect.Released;
-            stored.UpdatedAt = now;
-            var previous = new ReportVersion { Id = row.CurrentVersionId, Status = row.Status, SourceMessageId = "", SourceFormat = "" };
-            db.ReportVersions.Attach(previous);
-            previous.SupersededAt = now;
-            db.ReportVersions.Add(version);
+            Batch.UpdateReport(stored);
+            Batch.Supersede(row.CurrentVersionId, now);
         }
-        Announce(effect, next, owner, kit, reportId, number, status, report.IssuedAt);
+        Batch.InsertVersion(Version(message, report, status, reportId, number, now));
+        Announce(effect, next, owner, rejection, reportId, number, status, report.IssuedAt);
         return effect.Place;
     }
 
@@ -82,14 +75,13 @@ public sealed class ReportWriter(DtcDbContext db)
         await LisRows.ShiftVersionsAsync(db, row.Id, number, ct);
         var version = Version(message, report, status, row.Id, number, now);
         version.SupersededAt = now;
-        db.ReportVersions.Add(version);
-        var stored = Stub(row);
-        stored.CurrentVersion = row.CurrentVersion + 1;
-        stored.UpdatedAt = now;
+        Batch.InsertVersion(version);
+        Batch.CountVersion(row.Id, now);
         return VersionEffect.Stale;
     }
 
-    void Announce(VersionEffect effect, string? kitStatus, KitOwner owner, Kit kit, Guid reportId, int number, string status, DateTimeOffset issuedAt)
+    void Announce(VersionEffect effect, string? kitStatus, KitOwner owner, (string Code, string Words) rejection, Guid reportId, int number,
+        string status, DateTimeOffset issuedAt)
     {
         var customerId = owner.CustomerId!.Value;
         if (effect.PublishReleased) db.Publish(new ResultReleased(reportId, owner.KitId, customerId, number, status, issuedAt));
@@ -98,7 +90,7 @@ public sealed class ReportWriter(DtcDbContext db)
         {
             // Told once per rejection of the kit, not again for each later cancelled version.
             if (kitStatus != KitStatus.Rejected) return;
-            db.Publish(new SpecimenRejected(owner.KitId, customerId, owner.Barcode, kit.RejectionCode!, kit.RejectionReason!));
+            db.Publish(new SpecimenRejected(owner.KitId, customerId, owner.Barcode, rejection.Code, rejection.Words));
         }
         if (template is null) return;
         Dictionary<string, string> data = template switch
@@ -108,50 +100,6 @@ public sealed class ReportWriter(DtcDbContext db)
             _ => [],
         };
         db.Publish(new NotificationSend(customerId, template, $"result:{reportId}:v{number}", data));
-    }
-
-    static void Move(Kit kit, string? next, LabReportMessage report, DateTimeOffset now)
-    {
-        if (next is null) return;
-        kit.Status = next;
-        kit.ReceivedAt ??= now;
-        kit.UpdatedAt = now;
-        if (next == KitStatus.Resulted)
-        {
-            kit.ResultedAt = now;
-            kit.RejectionCode = null;
-            kit.RejectionReason = null;
-        }
-        else if (next == KitStatus.Rejected)
-        {
-            (kit.RejectionCode, kit.RejectionReason) = SpecimenRejections.Describe(report.SpecimenRejection, report.Notes);
-        }
-    }
-
-    /// <summary>The kit row, attached once per message with the values read under the lock (xmin included).</summary>
-    Kit Kit(KitOwner owner)
-    {
-        if (_kits.TryGetValue(owner.KitId, out var kit)) return kit;
-        kit = new Kit
-        {
-            Id = owner.KitId, Barcode = owner.Barcode, Status = owner.Status, CustomerId = owner.CustomerId,
-            ReceivedAt = owner.ReceivedAt, RowVersion = owner.RowVersion,
-        };
-        db.Kits.Attach(kit);
-        return _kits[owner.KitId] = kit;
-    }
-
-    LabReport Stub(ReportRow row)
-    {
-        var tracked = db.LabReports.Local.FirstOrDefault(r => r.Id == row.Id);
-        if (tracked is not null) return tracked;
-        var stub = new LabReport
-        {
-            Id = row.Id, KitId = row.KitId, Accession = row.Accession, PanelCode = "", Status = row.Status,
-            CurrentVersion = row.CurrentVersion, IssuedAt = row.IssuedAt, Released = row.Released,
-        };
-        db.LabReports.Attach(stub);
-        return stub;
     }
 
     /// <summary>

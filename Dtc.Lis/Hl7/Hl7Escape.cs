@@ -80,7 +80,12 @@ public static class Hl7Escape
         }
 
         // Senders mean UTF-8 when the bytes are valid UTF-8; otherwise the HL7 default, Latin-1.
-        sb.Append(Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : Encoding.Latin1.GetString(bytes));
+        var text = Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : Encoding.Latin1.GetString(bytes);
+        // A control character (NUL, say) is no text: the escape is kept as sent, as raw NUL bytes are refused,
+        // rather than handing on a value no database column or identifier match can take.
+        if (text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')))
+            return false;
+        sb.Append(text);
         return true;
     }
 }

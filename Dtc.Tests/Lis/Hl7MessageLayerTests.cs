@@ -66,6 +66,8 @@ public class Hl7MessageLayerTests
     [InlineData("\\X0D0A\\", "\r\n")]
     [InlineData("keep \\Q\\ unknown", "keep \\Q\\ unknown")]
     [InlineData("bad hex \\XZZ\\", "bad hex \\XZZ\\")]
+    [InlineData("nul \\X00\\ kept as sent", "nul \\X00\\ kept as sent")]
+    [InlineData("bell \\X07\\", "bell \\X07\\")]
     [InlineData("unterminated \\F", "unterminated \\F")]
     [InlineData("\\.in+4\\indented", "indented")]
     [InlineData("no escapes", "no escapes")]

@@ -102,4 +102,21 @@ public sealed class SampleIngestionTests
         Assert.Equal(KitStatus.Resulted, (await bed.KitAsync("77300166491")).Status);
         Assert.Equal("result-ready", Assert.Single(await bed.PublishedAsync<NotificationSend>()).Template);
     }
+
+    [Fact]
+    public async Task TimesWithAnOffsetAreStoredAsTheSameInstant()
+    {
+        await using var bed = await LisTestBed.StartAsync();
+        // Every time of the sample, as a lab in UTC+1 writes it.
+        var text = Text("lipid-final.hl7").Replace("20261120143000|", "20261120153000+0100|", StringComparison.Ordinal)
+            .Replace("|20261120142500|", "|20261120152500+0100|", StringComparison.Ordinal)
+            .Replace("|20261118081500|", "|20261118091500+0100|", StringComparison.Ordinal);
+        await bed.PublishHl7Async(text);
+        await bed.HandledAsync(1);
+
+        var report = (await bed.ReportAsync("48219573028"))!;
+        Assert.Equal((At("2026-11-20T14:30:00Z"), At("2026-11-18T08:15:00Z")), (report.IssuedAt, report.CollectedAt!.Value));
+        Assert.All(report.Versions[0].Observations, o => Assert.Equal(At("2026-11-20T14:25:00Z"), o.ObservedAt));
+        Assert.True(report.Released);
+    }
 }
