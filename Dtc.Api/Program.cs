@@ -1,4 +1,6 @@
+using Dtc.Api;
 using Dtc.Api.Accounts;
+using Dtc.Api.Http;
 using Dtc.Data;
 using Dtc.Messaging;
 
@@ -6,15 +8,17 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDtcDatabase();
 builder.AddDtcMessaging();
-builder.Services.AddProblemDetails();
+builder.AddApiConventions();
 builder.AddAccounts();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.MapAccountsApi();
+app.UseApiConventions();
+app.MapPatientApi();
 app.MapDefaultEndpoints();
 app.Run();
 
-/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
-public partial class Program;
+namespace Dtc.Api
+{
+    /// <summary>Names this assembly for WebApplicationFactory (a global <c>Program</c> is ambiguous next to the AppHost's).</summary>
+    public sealed class ApiEntryPoint;
+}

@@ -38,7 +38,8 @@ foreach (var consumer in DtcResources.Consumers)
 Service<Projects.Dtc_Worker>(DtcResources.Worker)
     .WithReplicas(DtcResources.Replicas[DtcResources.Worker].Local)
     .WaitForCompletion(migrations)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithDevMailSink(builder);
 
 // Locally the cron runs continuously and fires every minute; in Kubernetes it is a CronJob with --once.
 Service<Projects.Dtc_Cron>(DtcResources.Cron)

@@ -29,6 +29,7 @@ public class DtcDbContext(DbContextOptions<DtcDbContext> options)
     public DbSet<Observation> Observations => Set<Observation>();
     public DbSet<QuarantinedMessage> QuarantinedMessages => Set<QuarantinedMessage>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<AccountEmail> AccountEmails => Set<AccountEmail>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();

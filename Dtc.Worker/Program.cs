@@ -1,12 +1,13 @@
 using Dtc.Data;
 using Dtc.Messaging;
+using Dtc.Worker;
 
-// wrk-default: consumes jobs from the wrk.default queue.
+// wrk-default: consumes jobs from the wrk.default queue (email, SMS, fulfilment sync).
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDtcDatabase();
 builder.AddDtcMessaging();
-builder.AddDtcConsumer(Topology.Queues.WorkerDefault);
+builder.AddWorkerJobs();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -14,7 +14,7 @@ command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
 
 scripts/infra.sh start
 eval "$(scripts/infra.sh env)"
-psql "$DTC_PG_ADMIN" -qc "drop database if exists dtc_bench with (force)" -c "create database dtc_bench" >/dev/null
+psql "$DTC_PG_URL" -qc "drop database if exists dtc_bench with (force)" -c "create database dtc_bench" >/dev/null
 curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X DELETE "$DTC_MQ_MANAGEMENT/api/vhosts/bench" >/dev/null || true
 curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X PUT "$DTC_MQ_MANAGEMENT/api/vhosts/bench" >/dev/null
 curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X PUT -H 'content-type: application/json' \
@@ -24,7 +24,7 @@ export ConnectionStrings__rabbitmq="${ConnectionStrings__rabbitmq%/}/bench"
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
 export Logging__LogLevel__Default=Warning
 export RateLimits__General__PermitLimit=100000000 RateLimits__SignIn__PermitLimit=100000 RateLimits__KitRegistration__PermitLimit=100000000
-export Accounts__AccessTokenLifetime=01:00:00
+# Access tokens live 15 minutes at most (the API refuses more at start-up); a run takes about 4.
 
 dotnet build Dtc.sln -c Release -v q -nologo >/dev/null
 bin() { echo "$repo/$1/bin/Release/net10.0/$1.dll"; }
@@ -49,19 +49,21 @@ for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:8300/baseline/re
 bench() { dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll "$@"; }
 bench seed --api http://127.0.0.1:8301 --customers 64 --results 20 --kits 400 --out "$out/seed.json" | tee "$out/seed.txt"
 token() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['AccessToken'])"; }
-field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['$2']$3)"; }
+field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['$2']${3:-})"; }
 
 # HTTP: one wrk per replica (16 connections each, 64 in all); the baseline server alone gets all 64.
 http_run() { # name method path-template(use {c} for the customer, {r} for a result id) body
   local name=$1 method=$2 path=$3 body=${4:-}
   : >"$out/$name.jsonl"
+  local runs=()
   for i in 1 2 3 4; do
     local c=$((i - 1)) p=${path//\{c\}/$(field $((i - 1)) Id)}
     p=${p//\{r\}/$(field $((i - 1)) ResultIds [0])}
     TOKEN=$(token $c) METHOD=$method BODY=${body//\{kit\}/$(field $c FreshKits [399])} \
       wrk -t1 -c16 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:830$i$p" | grep '^JSON' | cut -c6- >>"$out/$name.jsonl" &
+    runs+=($!)
   done
-  wait
+  wait "${runs[@]}" # not a bare wait: the services are children of this shell too
 }
 : >"$out/baseline.jsonl"
 wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
@@ -70,6 +72,7 @@ http_run result-one GET "/api/v1/results/{r}"
 http_run kit-registration POST "/api/v1/kits/registrations" \
   "{\"barcode\":\"{kit}\",\"collectedAt\":\"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",\"consentToTesting\":true}"
 
+[ "${BENCH_ONLY:-}" = http ] && { python3 bench/report.py "$out" --http-only | tee "$out/report.md"; exit 0; }
 bench ingest-baseline --count 10000 | tee "$out/ingest-baseline.json"
 bench ingest --count 10000 --seed "$out/seed.json" | tee "$out/ingest.json"
 bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" \

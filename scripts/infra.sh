@@ -118,7 +118,7 @@ EOF
     rabbitmq-server -detached >/dev/null 2>&1
     local i
     for i in $(seq 1 60); do [ -s "$RABBITMQ_PID_FILE" ] && break; sleep 0.5; done
-    rabbitmqctl -q wait "$RABBITMQ_PID_FILE" >/dev/null
+    rabbitmqctl -q wait --timeout 120 "$RABBITMQ_PID_FILE" >/dev/null
     log "RabbitMQ started on 127.0.0.1:$mq_port (management http://127.0.0.1:$mq_mgmt_port)"
   fi
   local pw; pw=$(mq_password)
@@ -156,6 +156,7 @@ print_env() {
 export ConnectionStrings__dtc='Host=127.0.0.1;Port=$pg_port;Database=dtc;Username=postgres;Maximum Pool Size=100'
 export ConnectionStrings__rabbitmq='amqp://dtc:$(mq_password)@127.0.0.1:$mq_port/'
 export DTC_PG_ADMIN='Host=127.0.0.1;Port=$pg_port;Database=postgres;Username=postgres'
+export DTC_PG_URL='postgresql://postgres@127.0.0.1:$pg_port/postgres'
 export DTC_MQ_MANAGEMENT='http://127.0.0.1:$mq_mgmt_port'
 export DTC_MQ_USER=dtc
 export DTC_MQ_PASSWORD='$(mq_password)'

@@ -32,6 +32,8 @@ public class Kit
     public string? RejectionCode { get; set; }
     public string? RejectionReason { get; set; }
     public DateTimeOffset? ReminderSentAt { get; set; }
+    /// <summary>When the patient was told that the results take longer than the panel's turnaround.</summary>
+    public DateTimeOffset? OverdueNotifiedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public uint RowVersion { get; set; }
 }

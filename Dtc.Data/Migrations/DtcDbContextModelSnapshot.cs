@@ -436,6 +436,10 @@ namespace Dtc.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("order_id");
 
+                    b.Property<DateTimeOffset?>("OverdueNotifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_notified_at");
+
                     b.Property<string>("ProductCode")
                         .HasColumnType("character varying(32)")
                         .HasColumnName("product_code");
@@ -700,6 +704,68 @@ namespace Dtc.Data.Migrations
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Dtc.Data.Notifications.AccountEmail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("provider_reference");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("template");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_emails");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_account_emails_created_at");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_account_emails_dedupe_key");
+
+                    b.ToTable("account_emails", (string)null);
+                });
+
             modelBuilder.Entity("Dtc.Data.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -720,6 +786,10 @@ namespace Dtc.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)")
                         .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -742,6 +812,15 @@ namespace Dtc.Data.Migrations
                     b.Property<string>("Link")
                         .HasColumnType("text")
                         .HasColumnName("link");
+
+                    b.Property<DateTimeOffset?>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("provider_reference");
 
                     b.Property<DateTimeOffset?>("ReadAt")
                         .HasColumnType("timestamp with time zone")
@@ -769,6 +848,10 @@ namespace Dtc.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_notifications");
+
+                    b.HasIndex("NotBefore")
+                        .HasDatabaseName("ix_notifications_not_before")
+                        .HasFilter("status = 'queued' and not_before is not null");
 
                     b.HasIndex("DedupeKey", "Channel")
                         .IsUnique()
@@ -906,6 +989,10 @@ namespace Dtc.Data.Migrations
                     b.Property<string>("FulfilmentReference")
                         .HasColumnType("text")
                         .HasColumnName("fulfilment_reference");
+
+                    b.Property<DateTimeOffset?>("FulfilmentSyncRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fulfilment_sync_requested_at");
 
                     b.Property<DateTimeOffset?>("FulfilmentSyncedAt")
                         .HasColumnType("timestamp with time zone")

@@ -15,6 +15,9 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.Property(n => n.DedupeKey).HasMaxLength(200);
         b.HasIndex(n => new { n.DedupeKey, n.Channel }).IsUnique();
         b.HasIndex(n => new { n.CustomerId, n.Channel, n.CreatedAt });
+        b.Property(n => n.ProviderReference).HasMaxLength(128);
+        // The cron's list of deferred sends that are due.
+        b.HasIndex(n => n.NotBefore).HasFilter("status = 'queued' and not_before is not null");
         b.HasOne<Customer>().WithMany().HasForeignKey(n => n.CustomerId);
     }
 }

@@ -26,6 +26,8 @@ public class Order
     /// <summary>The fulfilment partner's reference, once the order was synchronised.</summary>
     public string? FulfilmentReference { get; set; }
     public DateTimeOffset? FulfilmentSyncedAt { get; set; }
+    /// <summary>Last time the cron re-enqueued the sync of an order that was not synchronised in time.</summary>
+    public DateTimeOffset? FulfilmentSyncRequestedAt { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
     public uint RowVersion { get; set; }
 }

@@ -18,22 +18,37 @@ public sealed class ConfirmingPublisher(IConnection connection, MessagingTelemet
     /// <summary>Confirms awaited together; the client's limiter admits this many plus as many queued (MEASURED.md).</summary>
     public const int MaxInFlight = 256;
 
+    /// <summary>A confirm not back by then counts as lost: the row is retried on a fresh channel.</summary>
+    public static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(15);
+
     readonly SemaphoreSlim _gate = new(1, 1);
     IChannel? _channel;
+    volatile bool _broken;
 
     async ValueTask<IChannel> ChannelAsync(CancellationToken ct)
     {
-        if (_channel is { IsOpen: true } open) return open;
+        if (!_broken && _channel is { IsOpen: true } open) return open;
         await _gate.WaitAsync(ct);
         try
         {
-            if (_channel is { IsOpen: true } again) return again;
-            if (_channel is not null) await _channel.DisposeAsync();
-            _channel = await connection.CreateChannelAsync(new CreateChannelOptions(
+            if (!_broken && _channel is { IsOpen: true } again) return again;
+            if (_channel is not null)
+            {
+                try { await _channel.DisposeAsync(); } catch (Exception) { /* already gone with its connection */ }
+            }
+            // A channel that went down is not reused even once the client has recovered it: confirms
+            // outstanding across the outage may never come back, and a fresh channel starts clean.
+            _broken = false;
+            var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,
                 publisherConfirmationTrackingEnabled: true,
                 outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(MaxInFlight)), ct);
-            return _channel;
+            channel.ChannelShutdownAsync += (_, _) =>
+            {
+                _broken = true;
+                return Task.CompletedTask;
+            };
+            return _channel = channel;
         }
         finally { _gate.Release(); }
     }
@@ -53,13 +68,16 @@ public sealed class ConfirmingPublisher(IConnection connection, MessagingTelemet
         {
             var count = Math.Min(MaxInFlight, messages.Count - start);
             var pending = new Task[count];
-            for (var i = 0; i < count; i++) pending[i] = PublishOneAsync(channel, messages[start + i], ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ConfirmTimeout);
+            for (var i = 0; i < count; i++) pending[i] = PublishOneAsync(channel, messages[start + i], timeout.Token);
             for (var i = 0; i < count; i++)
             {
                 try { await pending[i]; }
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     outcome[start + i] = ex;
+                    if (ex is OperationCanceledException) _broken = true;
                 }
             }
         }

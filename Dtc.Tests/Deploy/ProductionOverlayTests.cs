@@ -188,6 +188,16 @@ public sealed class ProductionOverlayTests(ProductionOverlay overlay) : IClassFi
     }
 
     [Fact]
+    public void OnlyTheWorkerReadsTheMailSmsAndFulfilmentSecret()
+    {
+        var readers = overlay.Workloads
+            .Where(w => w.PodTemplate.List("spec.containers.0.envFrom").Any(e => KubeObject.Find(e, "secretRef.name") as string == "pat--dtc--be--worker"))
+            .ToList();
+        var worker = Assert.Single(readers);
+        Assert.Equal("wrk-default", App(worker));
+    }
+
+    [Fact]
     public void TheConsumersRunOneImage()
     {
         var images = Deployments.ToDictionary(App, d => d.PodTemplate.Text("spec.containers.0.image"));

@@ -4,6 +4,7 @@ using Dtc.Tests.Messaging;
 
 namespace Dtc.Tests.Faults;
 
+[Collection(OwnServersCollection.Name)]
 public sealed class BrokerRestartTests(OwnBrokerNode node) : IClassFixture<OwnBrokerNode>
 {
     [Fact]
@@ -33,4 +34,11 @@ public sealed class BrokerRestartTests(OwnBrokerNode node) : IClassFixture<OwnBr
         Assert.Equal(0, await bus.Database.ScalarAsync<long>("select count(*) from outbox where published_at is null"));
         Assert.Equal(total, await bus.Database.ScalarAsync<long>("select count(distinct n) from probe_effects"));
     }
+}
+
+/// <summary>The tests that run servers of their own share their ports: one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class OwnServersCollection
+{
+    public const string Name = "own-servers";
 }

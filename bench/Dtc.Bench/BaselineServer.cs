@@ -11,7 +11,7 @@ public static class BaselineServer
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.Get("urls", "http://127.0.0.1:8300"));
         await using var dataSource = NpgsqlDataSource.Create(BenchOptions.Database);
         var app = builder.Build();

@@ -10,6 +10,7 @@ return options.Mode switch
     "ingest-baseline" => await IngestBench.BaselineAsync(options),
     "ingest" => await IngestBench.IngestAsync(options),
     "e2e" => await EndToEndBench.RunAsync(options),
+    "faults" => await Dtc.Bench.Faults.FaultCommand.RunAsync(options),
     _ => Usage(),
 };
 

@@ -85,7 +85,7 @@ public static class Seeder
     public static async Task<List<Patient>> LoadAsync(string path) =>
         JsonSerializer.Deserialize<List<Patient>>(await File.ReadAllTextAsync(path))!;
 
-    static Kit NewKit(Guid customerId, DateTimeOffset now, string status) => new()
+    internal static Kit NewKit(Guid customerId, DateTimeOffset now, string status) => new()
     {
         Id = Guid.CreateVersion7(), Barcode = Barcodes.Next(), ProductCode = "A1C", CustomerId = customerId, Status = status,
         ExpiresOn = DateOnly.FromDateTime(now.UtcDateTime.AddYears(1)), ShippedAt = now.AddDays(-10), RegisteredAt = now.AddDays(-3),

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace Dtc.Bench.Faults;
+
+/// <summary>A Dtc service as a real process, so that it can be killed with SIGKILL.</summary>
+public sealed class ServiceProcess(string name, string dll, string[] args, IReadOnlyDictionary<string, string> environment) : IAsyncDisposable
+{
+    Process? _process;
+    public string Name { get; } = name;
+    public int Restarts { get; private set; }
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        _process = Process.Start(start)!;
+        // Drain the pipes so a chatty process never blocks on a full buffer.
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGKILL: no shutdown hook runs, in-flight deliveries stay unacked.</summary>
+    public async Task KillAndRestartAsync(TimeSpan down)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        await Task.Delay(down);
+        Restarts++;
+        Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+    }
+}
