@@ -31,6 +31,8 @@ public sealed class FaultRun(string database, string broker, string consumerDll,
     public int Poison { get; init; } = 10;
     public int PerSecond { get; init; } = 200;
     public int Consumers { get; init; } = 2;
+    /// <summary>Kills to make even when the stream is over sooner (a slow broker restart eats the time).</summary>
+    public int MinimumKills { get; init; } = 3;
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
     public Action<string> Log { get; init; } = _ => { };
 
@@ -55,7 +57,7 @@ public sealed class FaultRun(string database, string broker, string consumerDll,
         var publishSeconds = (double)messages.Count / PerSecond;
         try
         {
-            while (!publishing.IsCompleted)
+            while (!publishing.IsCompleted || kills < MinimumKills)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1 + Random.Shared.NextDouble() * 2), ct);
                 var progress = sending.Elapsed.TotalSeconds / publishSeconds;
