@@ -123,7 +123,7 @@ public sealed class FaultRun(string database, string broker, string consumerDll,
             """);
         var unpublished = await Scalar("select count(*) from outbox where published_at is null");
         return new FaultReport(published, Poison, stored, expected - stored, versions - stored + reportsPerKit, duplicateJobs,
-            await DepthAsync(Topology.ParkingQueue(Topology.Queues.LisTestResult)), unpublished, kills, brokerDone, databaseDone, resends,
+            await DistinctParkedAsync(Topology.ParkingQueue(Topology.Queues.LisTestResult)), unpublished, kills, brokerDone, databaseDone, resends,
             Math.Round(clock.Elapsed.TotalSeconds, 1));
     }
 
@@ -140,14 +140,20 @@ public sealed class FaultRun(string database, string broker, string consumerDll,
         catch (Exception) { return false; }
     }
 
-    async Task<long> DepthAsync(string queue)
+    /// <summary>
+    /// Distinct message ids in the parking queue: the LIS re-sends what the broker did not confirm, so
+    /// one poison message may be delivered, and parked, twice. Read without acking (they stay parked).
+    /// </summary>
+    async Task<long> DistinctParkedAsync(string queue)
     {
         try
         {
             var factory = new ConnectionFactory { Uri = new Uri(broker) };
             await using var connection = await factory.CreateConnectionAsync();
             await using var channel = await connection.CreateChannelAsync();
-            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+            var ids = new HashSet<string?>();
+            while (await channel.BasicGetAsync(queue, autoAck: false) is { } message) ids.Add(message.BasicProperties.MessageId);
+            return ids.Count;
         }
         catch (Exception) { return -1; }
     }
