@@ -1,3 +1,4 @@
+using Dtc.Data.Kits;
 using System.Text;
 using System.Text.Unicode;
 using Dtc.Consumers.Kits;

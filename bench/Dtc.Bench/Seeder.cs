@@ -127,18 +127,6 @@ public static class Barcodes
     public static string Next()
     {
         var body = Interlocked.Increment(ref next).ToString("D10");
-        return body + Luhn(body);
-    }
-
-    static int Luhn(string digits)
-    {
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
-        {
-            var d = digits[digits.Length - 1 - i] - '0';
-            if (i % 2 == 0) { d *= 2; if (d > 9) d -= 9; }
-            sum += d;
-        }
-        return (10 - sum % 10) % 10;
+        return body + KitBarcode.CheckDigit(body);
     }
 }

@@ -1,6 +1,6 @@
-namespace Dtc.Api.Kits;
+namespace Dtc.Data.Kits;
 
-/// <summary>The barcode printed on the tube and box: 11 digits, the last a Luhn check digit (DESIGN.md §2).</summary>
+/// <summary>The barcode printed on the tube and box: 11 digits, the last a Luhn check digit (DESIGN.md §2). One rule for the API, the consumers and the tools.</summary>
 public static class KitBarcode
 {
     public const int Length = 11;
