@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Dtc.Tests.Infrastructure;
 
@@ -39,19 +38,5 @@ public sealed class OwnBrokerNode : IAsyncLifetime
 
     public Task DisposeAsync() => RunAsync("mq-stop");
 
-    async Task<string> RunAsync(string verb)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(TestEnvironment.RepoRoot, "scripts", "infra.sh"), verb])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in _environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"infra.sh {verb} failed: {await errors}");
-        return await output;
-    }
+    Task<string> RunAsync(string verb) => InfraScript.RunAsync(verb, _environment);
 }

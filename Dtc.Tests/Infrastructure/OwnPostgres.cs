@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dtc.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -38,18 +37,5 @@ public sealed class OwnPostgres : IAsyncLifetime
 
     public Task DisposeAsync() => RunAsync("pg-stop");
 
-    async Task RunAsync(string verb)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(TestEnvironment.RepoRoot, "scripts", "infra.sh"), verb])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in _environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"infra.sh {verb} failed: {await errors}");
-    }
+    Task RunAsync(string verb) => InfraScript.RunAsync(verb, _environment);
 }
