@@ -38,7 +38,7 @@ out=bench/results/$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$out"
 
 start baseline dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls http://127.0.0.1:8300
 for i in 1 2 3 4; do start "api$i" dotnet "$(bin Dtc.Api)" --urls "http://127.0.0.1:830$i"; done
-for i in 1 2; do start "lis$i" dotnet "$(bin Dtc.Consumers)" --role lis-testresult --urls "http://127.0.0.1:831$i"; done
+for i in 1 2; do DOTNET_PerfMapEnabled=${BENCH_TRACE:+1} DOTNET_EnableWriteXorExecute=${BENCH_TRACE:+0} DOTNET_JitStdOutFile=${BENCH_TRACE:+$out/lis$i.jit.txt} DOTNET_JitDisasmSummary=${BENCH_TRACE:+1} start "lis$i" dotnet "$(bin Dtc.Consumers)" --role lis-testresult --urls "http://127.0.0.1:831$i"; done
 start customer dotnet "$(bin Dtc.Consumers)" --role customer --urls http://127.0.0.1:8313
 start homekit dotnet "$(bin Dtc.Consumers)" --role homekit-register --urls http://127.0.0.1:8314
 for port in 8301 8302 8303 8304 8311 8312 8313 8314; do
@@ -77,7 +77,18 @@ http_run kit-registration POST "/api/v1/kits/registrations" \
 fi
 [ "${BENCH_ONLY:-}" = http ] && { python3 bench/report.py "$out" --http-only | tee "$out/report.md"; exit 0; }
 bench ingest-baseline --count 10000 | tee "$out/ingest-baseline.json"
+# Warm-up (untimed, the kits after the measured ones): a production consumer is long warm.
+bench ingest --count 1000 --offset 10000 --seed "$out/seed.json" >/dev/null
+bench/cpu.py snap "$out/cpu-before.json"
+[ -n "${BENCH_TRACE:-}" ] && wc -l "$out"/lis*.jit.txt >"$out/jit-before.txt"
+# BENCH_TRACE=1: a CPU profile (perf, JIT symbols from perf maps) of one LIS consumer during ingestion:
+# perf report -i bench/results/<run>/lis1.perf --no-children --sort symbol
+if [ -n "${BENCH_TRACE:-}" ]; then
+  perf record -F 499 -g -o "$out/lis1.perf" -p "$(pgrep -f 'Dtc.Consumers.dll --role lis-testresult' | head -1)" -- sleep 15 >"$out/trace.log" 2>&1 &
+fi
 bench ingest --count 10000 --seed "$out/seed.json" | tee "$out/ingest.json"
+bench/cpu.py snap "$out/cpu-after.json"
+bench/cpu.py diff "$out/cpu-before.json" "$out/cpu-after.json" 10000 | tee "$out/ingest-cpu.md"
 bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" \
   --apis http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303,http://127.0.0.1:8304 | tee "$out/e2e.json"
 

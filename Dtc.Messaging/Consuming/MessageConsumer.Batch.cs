@@ -147,6 +147,7 @@ public sealed partial class MessageConsumer
                 new() { Value = DateTimeOffset.UtcNow },
             },
         };
+        await command.PrepareAsync(ct); // an insert: one plan, prepared once per connection
         var fresh = new HashSet<Guid>(work.Count);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) fresh.Add(reader.GetGuid(0));
