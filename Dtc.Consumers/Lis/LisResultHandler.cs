@@ -15,8 +15,8 @@ namespace Dtc.Consumers.Lis;
 /// <c>lis.result</c> (HL7 v2 ORU^R01 or FHIR R4, by content type) → patient results. An unreadable message
 /// is parked with the parser's reason; one that cannot be attached to its kit's patient is quarantined
 /// (committed, acked, attached to no one); the rest is stored under the kits' row locks (README: Result
-/// release rules). Round trips besides the bus's own: lock and read (one), the result rows (one), the
-/// outbox rows (one, when something is announced).
+/// release rules). Round trips besides the bus's own: lock and read (one), the result rows (one); the
+/// outbox rows go with the consumer's SaveChanges, one for a whole batch of messages.
 /// </summary>
 public sealed partial class LisResultHandler(
     DtcDbContext db, ReportWriter writer, TimeProvider clock, LisTelemetry telemetry, ILogger<LisResultHandler> logger) : IRawMessageHandler
@@ -52,7 +52,6 @@ public sealed partial class LisResultHandler(
             if (PatientMatch.Check(message.Patient, kits.GetValueOrDefault(report.KitBarcode)) is { } mismatch)
             {
                 Quarantine(context, message, report.KitBarcode, mismatch, now);
-                await db.SaveChangesAsync(ct);
                 return;
             }
         }
@@ -65,7 +64,7 @@ public sealed partial class LisResultHandler(
             places.Add(await writer.WriteAsync(message, report, kit, row, now, ct));
         }
         await writer.Batch.ExecuteAsync(db, ct);
-        await db.SaveChangesAsync(ct);
+        // The outbox rows (and a quarantined message) are saved by the consumer: once for a whole batch.
         var outcome = places.Contains(VersionPlace.Current) ? LisOutcome.Stored
             : places.Contains(VersionPlace.History) ? LisOutcome.Stale
             : LisOutcome.Duplicate;

@@ -17,9 +17,13 @@ internal static class LisRows
     //    reports is written under this lock, whichever replica handles it.
     // 2. Read their reports. In READ COMMITTED each statement takes its snapshot when it starts, i.e. after
     //    the lock is granted, so it sees what the previous holder of the lock committed.
+    // Both are prepared (planning them cost more than running them). So that the one generic plan a prepared
+    // statement settles on stays right however the tables grow, each lookup is by a unique index, and
+    // "offset 0" keeps the planner from turning the per-row lookups into joins it would cost by table size.
     const string LockKits = """
         select k.id, k.barcode, k.status, k.customer_id, k.xmin, k.received_at, c.patient_number, c.family_name, c.date_of_birth
-        from kits k left join customers c on c.id = k.customer_id
+        from kits k
+        left join lateral (select patient_number, family_name, date_of_birth from customers where id = k.customer_id offset 0) c on true
         where k.barcode = any($1::bpchar[])
         order by k.id
         for update of k
@@ -28,10 +32,10 @@ internal static class LisRows
     const string ReadReports = """
         select r.id, r.kit_id, r.accession, r.status, r.current_version, v.id, r.issued_at, r.released,
                exists (select 1 from report_versions m where m.source_message_id = $3 and m.report_id = r.id)
-        from lab_reports r
-        join kits k on k.id = r.kit_id
-        join report_versions v on v.report_id = r.id and v.number = r.current_version
-        where k.barcode = any($1::bpchar[]) and r.accession = any($2)
+        from kits k
+        join lateral (select * from lab_reports where kit_id = k.id and accession = any($2) offset 0) r on true
+        join lateral (select id from report_versions where report_id = r.id and number = r.current_version offset 0) v on true
+        where k.barcode = any($1::bpchar[])
         """;
 
     public static async Task<(Dictionary<string, KitOwner> Kits, List<ReportRow> Reports)> LockAsync(
@@ -46,6 +50,7 @@ internal static class LisRows
                 new NpgsqlBatchCommand(ReadReports) { Parameters = { new() { Value = barcodes }, new() { Value = accessions }, new() { Value = sourceMessageId } } },
             },
         };
+        await batch.PrepareAsync(ct);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var kits = new Dictionary<string, KitOwner>();
         while (await reader.ReadAsync(ct))

@@ -13,7 +13,9 @@ namespace Dtc.Messaging.Consuming;
 /// <summary>
 /// Batching (<see cref="ConsumerRegistration.BatchSize"/> above 1): a lane takes the deliveries that have
 /// already arrived, up to a batch, and handles them in one transaction: one inbox statement, each
-/// handler in turn, one commit, then an ack per message. Under a light load a batch is one message and
+/// handler in turn, one SaveChanges, one commit, then an ack per message. The handlers of a batch
+/// share the transaction's DbContext, so a batching queue's handlers must not expect a change tracker
+/// of their own (the LIS handler writes its rows with its own statements and leaves only outbox rows). Under a light load a batch is one message and
 /// nothing waits for a batch to fill. If any message of a batch fails (or the batch loses a deadlock),
 /// nothing of the batch is committed and each message is handled again on its own, so a failure, a
 /// retry or a parking is the failing message's only.
@@ -115,9 +117,6 @@ public sealed partial class MessageConsumer
                 item.Activity?.SetTag("messaging.batch.message_count", work.Count);
                 MessageScope.Current = new MessageScope(item.Context.MessageId, item.Context.CorrelationId);
                 await item.Dispatch(scope.ServiceProvider, item.Context, ct);
-                await db.SaveChangesAsync(ct);
-                // Each handler starts from a clean change tracker, as it would in a transaction of its own.
-                db.ChangeTracker.Clear();
                 item.Handled = true;
                 Activity.Current = ambient;
             }
@@ -127,6 +126,8 @@ public sealed partial class MessageConsumer
             MessageScope.Current = null;
             Activity.Current = ambient;
         }
+        // What the handlers left in the DbContext (outbox rows above all) is saved once, for the whole batch.
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
 
