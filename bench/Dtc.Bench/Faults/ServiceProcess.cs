@@ -23,14 +23,19 @@ public sealed class ServiceProcess(string name, string dll, string[] args, IRead
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>SIGKILL: no shutdown hook runs, in-flight deliveries stay unacked.</summary>
-    public async Task KillAndRestartAsync(TimeSpan down)
+    /// <summary>SIGKILL: no shutdown hook runs, in-flight deliveries stay unacked, open HTTP connections drop.</summary>
+    public async Task KillAsync()
     {
         if (_process is { HasExited: false } process)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    public async Task KillAndRestartAsync(TimeSpan down)
+    {
+        await KillAsync();
         await Task.Delay(down);
         Restarts++;
         Start();
