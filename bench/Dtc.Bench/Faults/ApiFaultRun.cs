@@ -25,7 +25,7 @@ public sealed class ApiFaultRun(string database, string broker, string apiDll, s
     readonly Stopwatch _clock = new();
     List<RegistrationSeed.SeededPatient> _patients = [];
     RegistrationOutcome[] _outcomes = [];
-    KillRecord _kill = new("", 0, 0, false);
+    KillRecord _kill = new("", 0, 0, false, null);
 
     public async Task<ApiFaultReport> RunAsync(CancellationToken ct = default)
     {
@@ -50,10 +50,20 @@ public sealed class ApiFaultRun(string database, string broker, string apiDll, s
             var killAfter = (int)(jobs.Count * (0.25 + Random.Shared.NextDouble() * 0.35));
             while (load.Answered < killAfter && !driving.IsCompleted) await Task.Delay(2, deadline.Token);
             var victim = Random.Shared.Next(apis.Count);
-            _kill = new KillRecord(apis[victim].Name, load.Answered, load.InFlight(victim), !driving.IsCompleted);
+            _kill = new KillRecord(apis[victim].Name, load.Answered, load.InFlight(victim), !driving.IsCompleted, null);
             Log($"SIGKILL {_kill.Replica} after {_kill.AnsweredBefore} answers, {_kill.InFlight} requests in flight to it");
-            if (RestartKilled) await apis[victim].KillAndRestartAsync(TimeSpan.FromSeconds(1));
+            if (RestartKilled)
+            {
+                await apis[victim].KillAndRestartAsync(TimeSpan.FromSeconds(1));
+                _ = BackAsync(urls[victim], deadline.Token).ContinueWith(
+                    t => _kill = _kill with { ServingAgainAfter = t.IsCompletedSuccessfully ? Math.Round(t.Result, 1) : null }, TaskScheduler.Default);
+            }
             else await apis[victim].KillAsync();
+            while (!driving.IsCompleted)
+            {
+                await Task.WhenAny(driving, Task.Delay(TimeSpan.FromSeconds(5), deadline.Token));
+                Log($"{load.Answered} answered; {_kill.Replica} {(_kill.ServingAgainAfter is { } s ? $"serving again after {s} s" : apis[victim].Running ? "starting" : "down")}");
+            }
             _outcomes = await driving;
             Log($"load done in {loading.Elapsed.TotalSeconds:F1} s; waiting for the decisions and the outbox");
             var report = await SettleAsync(deadline.Token);
@@ -102,6 +112,13 @@ public sealed class ApiFaultRun(string database, string broker, string apiDll, s
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    static async Task<double> BackAsync(Uri api, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await ReadyAsync(api, ct);
+        return clock.Elapsed.TotalSeconds;
+    }
+
     static async Task ReadyAsync(Uri api, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(5) };
@@ -119,5 +136,8 @@ public sealed class ApiFaultRun(string database, string broker, string apiDll, s
     }
 }
 
-/// <summary>Which replica was killed, after how many answers, with how many requests in flight to it, and whether load was still running.</summary>
-public sealed record KillRecord(string Replica, int AnsweredBefore, int InFlight, bool DuringLoad);
+/// <summary>
+/// Which replica was killed, after how many answers, with how many requests in flight to it, whether load was
+/// still running, and how long after its restart it answered /health/ready again.
+/// </summary>
+public sealed record KillRecord(string Replica, int AnsweredBefore, int InFlight, bool DuringLoad, double? ServingAgainAfter);
