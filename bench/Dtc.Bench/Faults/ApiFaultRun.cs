@@ -67,6 +67,7 @@ public sealed class ApiFaultRun(string database, string broker, string apiDll, s
             _outcomes = await driving;
             Log($"load done in {loading.Elapsed.TotalSeconds:F1} s; waiting for the decisions and the outbox");
             var report = await SettleAsync(deadline.Token);
+            if (RestartKilled && apis[victim].Tail.Length > 0) Log($"{_kill.Replica} after its restart said:\n{apis[victim].Tail}");
             Log(JsonSerializer.Serialize(report));
             return report;
         }
