@@ -35,8 +35,10 @@ public static class ConsumerRoles
                 break;
             case ConsumerRole.LisTestResult:
                 builder.AddLisIngestion();
-                builder.AddDtcConsumer(Topology.Queues.LisTestResult)
-                    .HandleRaw<LisResultHandler>(LisResult.MessageType);
+                // Results come in bursts and each is a few small statements: batches save a commit and round trips per message.
+                var lis = builder.AddDtcConsumer(Topology.Queues.LisTestResult).HandleRaw<LisResultHandler>(LisResult.MessageType);
+                lis.BatchSize = builder.Configuration.GetValue<ushort>("Lis:BatchSize", 32);
+                lis.Concurrency = builder.Configuration.GetValue<ushort>("Lis:Concurrency", 4);
                 break;
             case ConsumerRole.HomekitRegister:
                 builder.Services.TryAddSingleton<KitTelemetry>();

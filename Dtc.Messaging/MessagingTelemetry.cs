@@ -19,6 +19,8 @@ public sealed class MessagingTelemetry : IDisposable
     public Counter<long> Retried { get; }
     public Counter<long> Parked { get; }
     public Histogram<double> HandlerDuration { get; }
+    public Histogram<int> BatchSize { get; }
+    public Counter<long> BatchRollbacks { get; }
 
     /// <summary>Last outbox figures the relay read; exported as gauges.</summary>
     public long OutboxBacklog;
@@ -35,6 +37,8 @@ public sealed class MessagingTelemetry : IDisposable
         Retried = _meter.CreateCounter<long>("dtc.messaging.retried", description: "Messages sent to a delay queue after a transient failure.");
         Parked = _meter.CreateCounter<long>("dtc.messaging.parked", description: "Poison messages parked with their reason.");
         HandlerDuration = _meter.CreateHistogram<double>("dtc.messaging.handler.duration", unit: "s", description: "Handler time, transaction and ack included.");
+        BatchSize = _meter.CreateHistogram<int>("dtc.messaging.batch.size", unit: "{message}", description: "Messages handled in one transaction by a batching consumer.");
+        BatchRollbacks = _meter.CreateCounter<long>("dtc.messaging.batch.rollbacks", description: "Batches rolled back because one message failed or a deadlock; their messages are then handled one by one.");
         _meter.CreateObservableGauge("dtc.messaging.outbox.backlog", () => Volatile.Read(ref OutboxBacklog), description: "Unpublished outbox rows.");
         _meter.CreateObservableGauge("dtc.messaging.outbox.oldest_age", () => Volatile.Read(ref OutboxOldestAgeSeconds), unit: "s", description: "Age of the oldest unpublished outbox row.");
     }

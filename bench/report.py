@@ -13,20 +13,23 @@ def http(name):
     bad = sum(r["errors"] + r["non2xx"] for r in rows)
     return rps, p50, p99, bad
 
-base_rps, base_p50, base_p99, base_bad = http("baseline")
-print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | errors / non-2xx | vs raw baseline |")
-print("|---|---:|---:|---:|---:|---:|")
-print(f"| raw Npgsql baseline (1 process) | {base_rps:,.0f} | {base_p50:.1f} | {base_p99:.1f} | {base_bad} | 100% |")
-for name, label in [("results-list", "GET /api/v1/results (4 replicas)"), ("result-one", "GET /api/v1/results/{id}"),
-                    ("kit-registration", "POST /api/v1/kits/registrations")]:
-    rps, p50, p99, bad = http(name)
-    print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {bad} | {100 * rps / base_rps:.0f}% |")
+def report_http():
+    base_rps, base_p50, base_p99, base_bad = http("baseline")
+    print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | errors / non-2xx | vs raw baseline |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| raw Npgsql baseline (1 process) | {base_rps:,.0f} | {base_p50:.1f} | {base_p99:.1f} | {base_bad} | 100% |")
+    for name, label in [("results-list", "GET /api/v1/results (4 replicas)"), ("result-one", "GET /api/v1/results/{id}"),
+                        ("kit-registration", "POST /api/v1/kits/registrations")]:
+        rps, p50, p99, bad = http(name)
+        print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {bad} | {100 * rps / base_rps:.0f}% |")
+    print()
 
+if (out / "baseline.jsonl").exists():
+    report_http()
 if "--http-only" in sys.argv:
     sys.exit(0)
 ib = json.loads((out / "ingest-baseline.json").read_text().strip().splitlines()[-1])
 ing = json.loads((out / "ingest.json").read_text().strip().splitlines()[-1])
-print()
 print("| Ingestion, 2 consumers | messages | seconds | per second | vs baseline |")
 print("|---|---:|---:|---:|---:|")
 print(f"| baseline: consume + insert one row | {ib['messages']:,} | {ib['total_seconds']} | {ib['per_second']:,.0f} | 100% |")

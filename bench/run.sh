@@ -5,7 +5,7 @@
 # baseline server on a database (dtc_bench) and a RabbitMQ virtual host (bench) of their own,
 # seeds patients, then measures: HTTP (wrk, replicas' own ports, 64 connections) against the raw
 # Npgsql baseline; ingestion against a consume-and-insert baseline; end-to-end latency at 200/s.
-# Figures go to bench/results/<time>.md (git-ignored); docs/PERFORMANCE.md quotes a run.
+# BENCH_ONLY=http or BENCH_ONLY=ingest runs a part. Figures go to bench/results/<time>.md (git-ignored); docs/PERFORMANCE.md quotes a run.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -38,7 +38,7 @@ out=bench/results/$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$out"
 
 start baseline dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls http://127.0.0.1:8300
 for i in 1 2 3 4; do start "api$i" dotnet "$(bin Dtc.Api)" --urls "http://127.0.0.1:830$i"; done
-for i in 1 2; do start "lis$i" dotnet "$(bin Dtc.Consumers)" --role lis-testresult --urls "http://127.0.0.1:831$i"; done
+for i in 1 2; do DOTNET_PerfMapEnabled=${BENCH_TRACE:+1} DOTNET_EnableWriteXorExecute=${BENCH_TRACE:+0} DOTNET_JitStdOutFile=${BENCH_TRACE:+$out/lis$i.jit.txt} DOTNET_JitDisasmSummary=${BENCH_TRACE:+1} start "lis$i" dotnet "$(bin Dtc.Consumers)" --role lis-testresult --urls "http://127.0.0.1:831$i"; done
 start customer dotnet "$(bin Dtc.Consumers)" --role customer --urls http://127.0.0.1:8313
 start homekit dotnet "$(bin Dtc.Consumers)" --role homekit-register --urls http://127.0.0.1:8314
 for port in 8301 8302 8303 8304 8311 8312 8313 8314; do
@@ -47,6 +47,7 @@ done
 for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:8300/baseline/results/00000000-0000-0000-0000-000000000000 && break; sleep 0.5; done
 
 bench() { dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll "$@"; }
+[ "${BENCH_ONLY:-}" = ingest ] || bench_http=1
 bench seed --api http://127.0.0.1:8301 --customers 64 --results 20 --kits 400 --out "$out/seed.json" | tee "$out/seed.txt"
 token() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['AccessToken'])"; }
 field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['$2']${3:-})"; }
@@ -65,6 +66,7 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
   done
   wait "${runs[@]}" # not a bare wait: the services are children of this shell too
 }
+if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
 wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
 http_run results-list GET "/api/v1/results?limit=20"
@@ -72,9 +74,21 @@ http_run result-one GET "/api/v1/results/{r}"
 http_run kit-registration POST "/api/v1/kits/registrations" \
   "{\"barcode\":\"{kit}\",\"collectedAt\":\"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",\"consentToTesting\":true}"
 
+fi
 [ "${BENCH_ONLY:-}" = http ] && { python3 bench/report.py "$out" --http-only | tee "$out/report.md"; exit 0; }
 bench ingest-baseline --count 10000 | tee "$out/ingest-baseline.json"
+# Warm-up (untimed, the kits after the measured ones): a production consumer is long warm.
+bench ingest --count 1000 --offset 10000 --seed "$out/seed.json" >/dev/null
+bench/cpu.py snap "$out/cpu-before.json"
+[ -n "${BENCH_TRACE:-}" ] && wc -l "$out"/lis*.jit.txt >"$out/jit-before.txt"
+# BENCH_TRACE=1: a CPU profile (perf, JIT symbols from perf maps) of one LIS consumer during ingestion:
+# perf report -i bench/results/<run>/lis1.perf --no-children --sort symbol
+if [ -n "${BENCH_TRACE:-}" ]; then
+  perf record -F 499 -g -o "$out/lis1.perf" -p "$(pgrep -f 'Dtc.Consumers.dll --role lis-testresult' | head -1)" -- sleep 15 >"$out/trace.log" 2>&1 &
+fi
 bench ingest --count 10000 --seed "$out/seed.json" | tee "$out/ingest.json"
+bench/cpu.py snap "$out/cpu-after.json"
+bench/cpu.py diff "$out/cpu-before.json" "$out/cpu-after.json" 10000 | tee "$out/ingest-cpu.md"
 bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" \
   --apis http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303,http://127.0.0.1:8304 | tee "$out/e2e.json"
 

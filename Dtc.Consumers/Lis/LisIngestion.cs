@@ -12,7 +12,7 @@ public static class LisIngestion
             .Validate(o => o.QuarantineGaugeInterval > TimeSpan.Zero, "Lis:QuarantineGaugeInterval must be positive.").ValidateOnStart();
         builder.Services.TryAddSingleton<LisTelemetry>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, LisTelemetry.CommitHook>());
-        builder.Services.AddScoped<ReportWriter>();
+        builder.Services.AddTransient<ReportWriter>(); // per message: it holds the message's rows
         builder.Services.AddHostedService<QuarantineGauge>();
         return builder;
     }

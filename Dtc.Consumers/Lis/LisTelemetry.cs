@@ -62,7 +62,9 @@ public sealed class LisTelemetry
             if (outcome == LisOutcome.Stored)
                 _latency.Record(Math.Max(0, (clock.GetUtcNow() - messageTime).TotalSeconds), new TagList { { "format", format } });
         }
-        if (db.Database.CurrentTransaction is { } transaction) onCommit.AddOrUpdate(transaction, Record);
+        // A batch commits several messages at once: each one's record runs.
+        if (db.Database.CurrentTransaction is { } transaction)
+            onCommit.AddOrUpdate(transaction, onCommit.TryGetValue(transaction, out var earlier) ? earlier + Record : Record);
         else Record();
     }
 

@@ -10,7 +10,7 @@ namespace Dtc.Consumers.Lis;
 
 /// <summary>
 /// The result rows of one message (reports, versions, observations, kits), written in one round trip of
-/// statements. Hand-written rather than through EF's change tracker: this is the hot path of
+/// prepared statements. Hand-written rather than through EF's change tracker: this is the hot path of
 /// ingestion, and EF's per-entity bookkeeping cost more CPU than the database work itself. The outbox
 /// rows still go through EF (<c>db.Publish</c>), in the consumer's SaveChanges.
 /// </summary>
@@ -77,8 +77,10 @@ public sealed class ReportBatch
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
         foreach (var command in _commands) batch.BatchCommands.Add(command);
-        // Not prepared: a prepared statement soon runs on a generic plan, and one made while the tables were
-        // small scans them whole ever after. Planning these statements costs less than that risk.
+        // Prepared (once per connection and statement text): inserts and updates by primary key have one plan
+        // whatever the table sizes, so the server need not parse and plan them for every message. The reads
+        // (LisRows) are not prepared: a generic plan made while the tables were small would scan them ever after.
+        await batch.PrepareAsync(ct);
         await batch.ExecuteNonQueryAsync(ct);
         _commands.Clear();
     }

@@ -11,8 +11,13 @@ public sealed class ConsumerRegistration(string queue, IServiceCollection servic
 {
     public string Queue { get; } = queue;
     public ushort Prefetch { get; set; } = 100;
-    /// <summary>Messages handled at once by one process (each in its own transaction).</summary>
+    /// <summary>Transactions one process runs at once: messages in single mode, batches when batching.</summary>
     public ushort Concurrency { get; set; } = 8;
+    /// <summary>
+    /// Above 1: the messages already delivered, up to this many, are handled in one transaction (see
+    /// MessageConsumer.Batch.cs). Handlers are created per message either way; the DbContext is the transaction's.
+    /// </summary>
+    public ushort BatchSize { get; set; } = 1;
     internal Dictionary<string, MessageDispatch> Handlers { get; } = new(StringComparer.Ordinal);
     /// <summary>Fault injection for tests: runs after the commit and before the ack.</summary>
     internal Func<MessageContext, Task>? AfterCommit { get; set; }
@@ -21,7 +26,7 @@ public sealed class ConsumerRegistration(string queue, IServiceCollection servic
         where TMessage : IMessage
         where THandler : class, IMessageHandler<TMessage>
     {
-        services.AddScoped<THandler>();
+        services.AddTransient<THandler>();
         Handlers.Add(TMessage.MessageType, (sp, context, ct) =>
         {
             TMessage message;
@@ -41,7 +46,7 @@ public sealed class ConsumerRegistration(string queue, IServiceCollection servic
 
     public ConsumerRegistration HandleRaw<THandler>(string type) where THandler : class, IRawMessageHandler
     {
-        services.AddScoped<THandler>();
+        services.AddTransient<THandler>();
         Handlers.Add(type, (sp, context, ct) => sp.GetRequiredService<THandler>().HandleAsync(context, ct));
         return this;
     }

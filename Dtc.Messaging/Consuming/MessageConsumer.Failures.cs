@@ -1,15 +1,15 @@
 using Dtc.Messaging.Publishing;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 
 namespace Dtc.Messaging.Consuming;
 
 public sealed partial class MessageConsumer
 {
     /// <summary>Retries a transient failure after a delay, parks poison; acks only once the copy is confirmed.</summary>
-    async Task<string> FailAsync(IChannel channel, BasicDeliverEventArgs delivery, Dictionary<string, object?> headers, string type, byte[] body, Exception error)
+    async Task<string> FailAsync(IChannel channel, Delivery delivery, Exception error)
     {
+        var (headers, type, body) = (delivery.Headers, delivery.Type, delivery.Body);
         _ = int.TryParse(MessagingTelemetry.HeaderString(headers, Envelope.RetryCount), out var retries);
         var poison = error as PoisonMessageException;
         var delays = options.Value.EffectiveRetryDelays;
@@ -25,15 +25,15 @@ public sealed partial class MessageConsumer
             copy[Envelope.ParkedBy] = Environment.MachineName;
             copy[Envelope.ParkedAt] = DateTimeOffset.UtcNow.ToString("O");
             (exchange, routingKey, outcome) = (Topology.Parking, registration.Queue, "parked");
-            LogParked(error, delivery.BasicProperties.MessageId, type, registration.Queue, code, reason);
+            LogParked(error, delivery.Properties.MessageId, type, registration.Queue, code, reason);
         }
         else
         {
             copy[Envelope.RetryCount] = retries + 1;
             (exchange, routingKey, outcome) = (Topology.Retry, Topology.RetryQueue(registration.Queue, delays[retries]), "retried");
-            LogRetry(error, delivery.BasicProperties.MessageId, type, registration.Queue, retries + 1, delays[retries]);
+            LogRetry(error, delivery.Properties.MessageId, type, registration.Queue, retries + 1, delays[retries]);
         }
-        var props = delivery.BasicProperties;
+        var props = delivery.Properties;
         var message = new OutgoingMessage(
             Guid.TryParse(props.MessageId, out var id) ? id : Guid.Empty, type, exchange, routingKey,
             props.ContentType ?? Envelope.JsonContentType, body, copy);
@@ -42,11 +42,11 @@ public sealed partial class MessageConsumer
         {
             // Could not set the message aside: give it back to the queue rather than lose it.
             LogRequeue(failed, props.MessageId, registration.Queue);
-            await TryNackAsync(channel, delivery.DeliveryTag);
+            await TryNackAsync(channel, delivery.Tag);
             return "requeued";
         }
         (park ? telemetry.Parked : telemetry.Retried).Add(1, Tags(type, poison?.ReasonCode ?? (park ? "retries-exhausted" : "transient")));
-        await channel.BasicAckAsync(delivery.DeliveryTag, false, CancellationToken.None);
+        await channel.BasicAckAsync(delivery.Tag, false, CancellationToken.None);
         return outcome;
     }
 
