@@ -1,5 +1,6 @@
 using Dtc.Bench.Faults;
 using Dtc.Tests.Infrastructure;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Dtc.Tests.Faults;
@@ -59,6 +60,8 @@ public sealed class FaultServers : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Another class's servers ran on these ports and were stopped: connections pooled to them are dead.
+        NpgsqlConnection.ClearAllPools();
         await Database.InitializeAsync();
         await Broker.InitializeAsync();
     }
