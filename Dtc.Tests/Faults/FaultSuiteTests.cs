@@ -1,5 +1,6 @@
 using Dtc.Bench.Faults;
 using Dtc.Tests.Infrastructure;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Dtc.Tests.Faults;
@@ -15,9 +16,7 @@ public sealed class FaultSuiteTests(FaultServers servers, ITestOutputHelper outp
     public async Task NothingIsLostOrDuplicatedWhenConsumersBrokerAndDatabaseFail()
     {
         var broker = await servers.Broker.CreateVirtualHostAsync();
-        var consumerDll = Path.Combine(TestEnvironment.RepoRoot, "Dtc.Consumers", "bin", BuildConfiguration, "net10.0", "Dtc.Consumers.dll");
-        Assert.True(File.Exists(consumerDll), $"{consumerDll} is built with the solution");
-        var run = new FaultRun(servers.Database.ConnectionString, broker.ConnectionString, consumerDll,
+        var run = new FaultRun(servers.Database.ConnectionString, broker.ConnectionString, ServiceBinaries.Dll("Dtc.Consumers"),
             servers.Broker.RestartAsync, servers.Database.CrashAndRestartAsync)
         {
             Results = 600,
@@ -38,8 +37,19 @@ public sealed class FaultSuiteTests(FaultServers servers, ITestOutputHelper outp
         Assert.Equal(report.Poison, report.Parked);
         Assert.Equal(0, report.OutboxUnpublished);
     }
+}
 
-    static string BuildConfiguration =>
+/// <summary>The services' own builds (same configuration as the tests), started as processes that can be killed.</summary>
+public static class ServiceBinaries
+{
+    public static string Dll(string project)
+    {
+        var dll = Path.Combine(TestEnvironment.RepoRoot, project, "bin", Configuration, "net10.0", project + ".dll");
+        Assert.True(File.Exists(dll), $"{dll} is built with the solution");
+        return dll;
+    }
+
+    static string Configuration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
 }
 
@@ -50,6 +60,8 @@ public sealed class FaultServers : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Another class's servers ran on these ports and were stopped: connections pooled to them are dead.
+        NpgsqlConnection.ClearAllPools();
         await Database.InitializeAsync();
         await Broker.InitializeAsync();
     }

@@ -11,11 +11,12 @@ return options.Mode switch
     "ingest" => await IngestBench.IngestAsync(options),
     "e2e" => await EndToEndBench.RunAsync(options),
     "faults" => await Dtc.Bench.Faults.FaultCommand.RunAsync(options),
+    "api-faults" => await Dtc.Bench.Faults.ApiFaultCommand.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Dtc.Bench baseline-server|seed|ingest-baseline|ingest|e2e [--key value ...]");
+    Console.Error.WriteLine("usage: Dtc.Bench baseline-server|seed|ingest-baseline|ingest|e2e|faults|api-faults [--key value ...]");
     return 2;
 }
