@@ -53,21 +53,27 @@ token() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$
 field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['$2']${3:-})"; }
 
 # HTTP: one wrk per replica (16 connections each, 64 in all); the baseline server alone gets all 64.
+# Each endpoint is first warmed up for 3 s, untimed (the first requests of a replica JIT-compile its code
+# and EF its queries, which under full load takes seconds); the baseline gets the same.
 http_run() { # name method path-template(use {c} for the customer, {r} for a result id) body
   local name=$1 method=$2 path=$3 body=${4:-}
-  : >"$out/$name.jsonl"
+  [ -z "${warming:-}" ] && { warming=1 http_run "$@"; }
+  local file=$out/$name.jsonl dur=${secs}s
+  [ -n "${warming:-}" ] && { file=$out/warmup.jsonl; dur=3s; }
+  : >"$file"
   local runs=()
   for i in 1 2 3 4; do
     local c=$((i - 1)) p=${path//\{c\}/$(field $((i - 1)) Id)}
     p=${p//\{r\}/$(field $((i - 1)) ResultIds [0])}
     TOKEN=$(token $c) METHOD=$method BODY=${body//\{kit\}/$(field $c FreshKits [399])} \
-      wrk -t1 -c16 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:830$i$p" | grep '^JSON' | cut -c6- >>"$out/$name.jsonl" &
+      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$i$p" | grep '^JSON' | cut -c6- >>"$file" &
     runs+=($!)
   done
   wait "${runs[@]}" # not a bare wait: the services are children of this shell too
 }
 if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
+wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" >/dev/null
 wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
 http_run results-list GET "/api/v1/results?limit=20"
 http_run result-one GET "/api/v1/results/{r}"
