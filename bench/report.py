@@ -18,8 +18,12 @@ def report_http():
     print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | errors / non-2xx | vs raw baseline |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| raw Npgsql baseline (1 process) | {base_rps:,.0f} | {base_p50:.1f} | {base_p99:.1f} | {base_bad} | 100% |")
-    for name, label in [("results-list", "GET /api/v1/results (4 replicas)"), ("result-one", "GET /api/v1/results/{id}"),
+    for name, label in [("results-list", "GET /api/v1/results (4 replicas)"),
+                        ("results-list-one-replica", "GET /api/v1/results (1 replica, all 64 connections)"),
+                        ("result-one", "GET /api/v1/results/{id}"),
                         ("kit-registration", "POST /api/v1/kits/registrations")]:
+        if not (out / f"{name}.jsonl").exists():
+            continue
         rps, p50, p99, bad = http(name)
         print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {bad} | {100 * rps / base_rps:.0f}% |")
     print()
