@@ -98,7 +98,10 @@ fi
 bench ingest --count 10000 --seed "$out/seed.json" | tee "$out/ingest.json"
 bench/cpu.py snap "$out/cpu-after.json"
 bench/cpu.py diff "$out/cpu-before.json" "$out/cpu-after.json" 10000 | tee "$out/ingest-cpu.md"
-bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" \
+# vmstat beside the end-to-end run: its latency spikes read against CPU and I/O wait, second by second.
+vmstat -n 1 >"$out/e2e-vmstat.txt" & vmstat_pid=$!
+bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" --dump "$out/e2e-latencies.tsv" \
   --apis http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303,http://127.0.0.1:8304 | tee "$out/e2e.json"
+kill "$vmstat_pid" 2>/dev/null || true
 
 python3 bench/report.py "$out" | tee "$out/report.md"
