@@ -11,6 +11,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 secs=${1:-10}
 command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
+[ -z "${BENCH_TRACE:-}" ] || command -v perf >/dev/null || apt-get install -y -q linux-perf >/dev/null
 
 scripts/infra.sh start
 eval "$(scripts/infra.sh env)"
