@@ -36,6 +36,14 @@ public sealed class TestBroker : IAsyncDisposable
         await new ConnectionFactory { Uri = new Uri(ConnectionString), ClientProvidedName = "test" }.CreateConnectionAsync();
 
     /// <summary>Messages ready in a queue, exact at this instant (a passive declare; the management API's figures lag by seconds).</summary>
+    /// <summary>The bus topology, declared before any service starts (so that a test can fill a queue first).</summary>
+    public async Task DeclareTopologyAsync()
+    {
+        await using var connection = await ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await Dtc.Messaging.Topology.DeclareAsync(channel, new Dtc.Messaging.MessagingOptions(), CancellationToken.None);
+    }
+
     public async Task<long> QueueDepthAsync(string queue)
     {
         await using var connection = await ConnectAsync();

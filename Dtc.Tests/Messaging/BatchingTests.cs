@@ -75,9 +75,7 @@ public sealed class BatchingTests
         {
             await db.Database.ExecuteSqlRawAsync("alter table probe_effects add column tx bigint not null default txid_current()");
         }
-        await using var connection = await bus.Broker.ConnectAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await Topology.DeclareAsync(channel, new MessagingOptions(), CancellationToken.None);
+        await bus.Broker.DeclareTopologyAsync();
         return bus;
     }
 }
