@@ -41,7 +41,8 @@ public sealed class ConsumingTests
         var id = await lis.PublishAsync(new Probe(7));
         await Eventually.Until(() => bus.EffectsAsync(7), c => c == 1, "the first (committed, unacked) attempt");
         await firstHost.DisposeAsync();
-        Assert.Equal(1, await bus.Broker.QueueDepthAsync(Topology.Queues.Customer)); // back in the queue, unacked
+        // Back in the queue, unacked (a quorum queue returns it through its log: soon, not at once).
+        await Eventually.Until(() => bus.Broker.QueueDepthAsync(Topology.Queues.Customer), d => d == 1, "the unacked message back in the queue");
 
         var redelivered = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var secondHost = await bus.StartConsumerAsync(r => r.AfterCommit = context =>
