@@ -108,11 +108,9 @@ public sealed partial class LisResultHandler(
         static Mismatch TooLong(string what, int max) => new("field-too-long", $"the {what} is longer than {max} characters");
     }
 
-    PoisonMessageException Park(string? format, string code, string detail)
-    {
-        telemetry.Parked(format, code);
-        return new PoisonMessageException(code, detail);
-    }
+    /// <summary>Counted when the consumer has parked it, not here: a message of a batch that rolls back is handled twice.</summary>
+    PoisonMessageException Park(string? format, string code, string detail) =>
+        new(code, detail) { OnParked = () => telemetry.Parked(format, code) };
 
     /// <summary>The body as the parser read it: UTF-8 when valid, else Latin-1 (no byte is lost either way).</summary>
     static string Text(ReadOnlySpan<byte> body) => Utf8.IsValid(body) ? Encoding.UTF8.GetString(body) : Encoding.Latin1.GetString(body);

@@ -46,6 +46,7 @@ public sealed partial class MessageConsumer
             return "requeued";
         }
         (park ? telemetry.Parked : telemetry.Retried).Add(1, Tags(type, poison?.ReasonCode ?? (park ? "retries-exhausted" : "transient")));
+        if (park) poison?.OnParked?.Invoke();
         await channel.BasicAckAsync(delivery.Tag, false, CancellationToken.None);
         return outcome;
     }

@@ -39,4 +39,10 @@ public sealed class PoisonMessageException(string reasonCode, string reason, Exc
     : Exception(reason, inner)
 {
     public string ReasonCode { get; } = reasonCode;
+
+    /// <summary>
+    /// Runs once the message is actually parked (a message that fails inside a batch is handled again
+    /// on its own before it is parked): where a handler counts its parked messages.
+    /// </summary>
+    public Action? OnParked { get; init; }
 }
