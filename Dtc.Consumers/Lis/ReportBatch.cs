@@ -78,8 +78,8 @@ public sealed class ReportBatch
             (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
         foreach (var command in _commands) batch.BatchCommands.Add(command);
         // Prepared (once per connection and statement text): inserts and updates by primary key have one plan
-        // whatever the table sizes, so the server need not parse and plan them for every message. The reads
-        // (LisRows) are not prepared: a generic plan made while the tables were small would scan them ever after.
+        // whatever the table sizes, so the server need not parse and plan them for every message (the reads
+        // in LisRows are prepared too, written so that their generic plan stays right).
         await batch.PrepareAsync(ct);
         await batch.ExecuteNonQueryAsync(ct);
         _commands.Clear();

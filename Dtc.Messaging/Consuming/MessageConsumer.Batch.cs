@@ -15,8 +15,8 @@ namespace Dtc.Messaging.Consuming;
 /// already arrived, up to a batch, and handles them in one transaction: one inbox statement, each
 /// handler in turn, one SaveChanges, one commit, then an ack per message. The handlers of a batch
 /// share the transaction's DbContext, so a batching queue's handlers must not expect a change tracker
-/// of their own (the LIS handler writes its rows with its own statements and leaves only outbox rows). Under a light load a batch is one message and
-/// nothing waits for a batch to fill. If any message of a batch fails (or the batch loses a deadlock),
+/// of their own (the LIS handler writes its rows with its own statements and leaves only outbox rows).
+/// Under a light load a batch is one message and nothing waits for a batch to fill. If any message of a batch fails (or the batch loses a deadlock),
 /// nothing of the batch is committed and each message is handled again on its own, so a failure, a
 /// retry or a parking is the failing message's only.
 /// </summary>
@@ -71,7 +71,7 @@ public sealed partial class MessageConsumer
         telemetry.BatchSize.Record(work.Count, new KeyValuePair<string, object?>("queue", registration.Queue));
         try
         {
-            await HandleBatchInTransactionAsync(work, stoppingToken);
+            await HandleInTransactionAsync(work, traceEach: true, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -99,8 +99,12 @@ public sealed partial class MessageConsumer
         EndActivities(work, null);
     }
 
-    /// <summary>The inbox rows of the whole batch in one statement; then each new message's handler, in delivery order.</summary>
-    async Task HandleBatchInTransactionAsync(List<BatchItem> work, CancellationToken ct)
+    /// <summary>
+    /// The one transaction of a batch, or of a single message (a batch of one): the inbox rows in one
+    /// statement, each new message's handler in delivery order, one SaveChanges, the commit.
+    /// <paramref name="traceEach"/>: a span per message (a single message has its span already).
+    /// </summary>
+    async Task HandleInTransactionAsync(List<BatchItem> work, bool traceEach, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
@@ -113,8 +117,11 @@ public sealed partial class MessageConsumer
             {
                 // A message id met twice in one batch (or already in the inbox) is a duplicate after its first.
                 if (!fresh.Remove(item.Context.MessageId)) continue;
-                item.Activity = StartActivity(item.Delivery);
-                item.Activity?.SetTag("messaging.batch.message_count", work.Count);
+                if (traceEach)
+                {
+                    item.Activity = StartActivity(item.Delivery);
+                    item.Activity?.SetTag("messaging.batch.message_count", work.Count);
+                }
                 MessageScope.Current = new MessageScope(item.Context.MessageId, item.Context.CorrelationId);
                 await item.Dispatch(scope.ServiceProvider, item.Context, ct);
                 item.Handled = true;

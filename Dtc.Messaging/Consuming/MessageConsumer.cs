@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Dtc.Data;
-using Dtc.Messaging.Outbox;
 using Dtc.Messaging.Publishing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -75,7 +72,7 @@ public sealed partial class MessageConsumer(
             {
                 throw new PoisonMessageException("unknown-type", $"No handler for message type '{type}' on queue '{registration.Queue}'.");
             }
-            var handled = await HandleInTransactionAsync(context, dispatch, stoppingToken);
+            var handled = await HandleInTransactionAsync(delivery, context, dispatch, stoppingToken);
             outcome = handled ? "handled" : "duplicate";
             (handled ? telemetry.Consumed : telemetry.Duplicates).Add(1, Tags(type));
             if (registration.AfterCommit is { } afterCommit) await afterCommit(context);
@@ -139,26 +136,11 @@ public sealed partial class MessageConsumer(
     }
 
     /// <summary>Returns false when the inbox already holds the message: a duplicate, acked without effect.</summary>
-    async Task<bool> HandleInTransactionAsync(MessageContext context, MessageDispatch dispatch, CancellationToken ct)
+    async Task<bool> HandleInTransactionAsync(Delivery delivery, MessageContext context, MessageDispatch dispatch, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var inserted = await db.Database.ExecuteSqlAsync($"""
-            insert into inbox (consumer, message_id, type, processed_at)
-            values ({registration.Queue}, {context.MessageId}, {context.Type}, {DateTimeOffset.UtcNow})
-            on conflict do nothing
-            """, ct);
-        if (inserted == 0) return false;
-        MessageScope.Current = new MessageScope(context.MessageId, context.CorrelationId);
-        try
-        {
-            await dispatch(scope.ServiceProvider, context, ct);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        finally { MessageScope.Current = null; }
-        return true;
+        var item = new BatchItem(delivery, context, dispatch);
+        await HandleInTransactionAsync([item], traceEach: false, ct);
+        return item.Handled;
     }
 }
 
