@@ -87,17 +87,35 @@ http_run kit-registration POST "/api/v1/kits/registrations" \
 fi
 [ "${BENCH_ONLY:-}" = http ] && { python3 bench/report.py "$out" --http-only | tee "$out/report.md"; exit 0; }
 bench ingest-baseline --count 10000 | tee "$out/ingest-baseline.json"
-# Warm-up (untimed, the kits after the measured ones): a production consumer is long warm.
-bench ingest --count 1000 --offset 10000 --seed "$out/seed.json" >/dev/null
+# Warm-up (untimed, the kits after the measured ones): a production consumer is long warm. Two rounds with
+# idle pauses: the runtime's tiered JIT recompiles hot methods in the background (tier 0, then instrumented,
+# then optimized), and on two busy cores it cannot catch up while the load runs; without the pauses the
+# "measured" run spent a fifth of the consumer's CPU in the JIT (BENCH_TRACE=1 shows it in jit-*.txt).
+for round in 0 1; do
+  bench ingest --count 1500 --offset $((10000 + round * 1500)) --seed "$out/seed.json" >/dev/null
+  sleep 5
+done
 bench/cpu.py snap "$out/cpu-before.json"
+# Where the database's time goes in the measured run (scripts/infra.sh loads pg_stat_statements).
+pgss=$(psql "$DTC_PG_URL" -tAc "select 1 from pg_settings where name = 'shared_preload_libraries' and setting like '%pg_stat_statements%'" || true)
+[ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "create extension if not exists pg_stat_statements" -c "select pg_stat_statements_reset()" >/dev/null
 [ -n "${BENCH_TRACE:-}" ] && wc -l "$out"/lis*.jit.txt >"$out/jit-before.txt"
 # BENCH_TRACE=1: a CPU profile (perf, JIT symbols from perf maps) of one LIS consumer during ingestion:
 # perf report -i bench/results/<run>/lis1.perf --no-children --sort symbol
 if [ -n "${BENCH_TRACE:-}" ]; then
   perf record -F 499 -g -o "$out/lis1.perf" -p "$(pgrep -f 'Dtc.Consumers.dll --role lis-testresult' | head -1)" -- sleep 15 >"$out/trace.log" 2>&1 &
+  # and the PostgreSQL backends (perf report -i …/postgres.perf --no-children --sort symbol)
+  perf record -F 499 -o "$out/postgres.perf" -p "$(pgrep -d, postgres)" -- sleep 15 >>"$out/trace.log" 2>&1 &
 fi
 bench ingest --count 10000 --seed "$out/seed.json" | tee "$out/ingest.json"
 bench/cpu.py snap "$out/cpu-after.json"
+[ -n "${BENCH_TRACE:-}" ] && wc -l "$out"/lis*.jit.txt >"$out/jit-after.txt"
+[ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -P pager=off -c "
+  select calls, round(total_plan_time::numeric, 0) as plan_ms, round(total_exec_time::numeric, 0) as exec_ms,
+         round(((total_plan_time + total_exec_time) / 10000)::numeric, 3) as ms_per_message, rows,
+         left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
+  from pg_stat_statements join pg_database d on d.oid = dbid where d.datname = 'dtc_bench'
+  order by total_plan_time + total_exec_time desc limit 25" >"$out/ingest-statements.txt"
 bench/cpu.py diff "$out/cpu-before.json" "$out/cpu-after.json" 10000 | tee "$out/ingest-cpu.md"
 # vmstat beside the end-to-end run: its latency spikes read against CPU and I/O wait, second by second.
 vmstat -n 1 >"$out/e2e-vmstat.txt" & vmstat_pid=$!

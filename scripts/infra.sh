@@ -85,6 +85,9 @@ unix_socket_directories = '$pg_dir'
 max_connections = 400
 shared_buffers = 256MB
 fsync = on
+# Statement statistics (what bench/run.sh reads to say where the database's time goes).
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track_planning = on
 EOF
   fi
   if as_pg "$bin/pg_ctl" -D "$pg_dir" status >/dev/null 2>&1; then

@@ -133,7 +133,9 @@ public sealed partial class MessageConsumer
             MessageScope.Current = null;
             Activity.Current = ambient;
         }
-        // What the handlers left in the DbContext (outbox rows above all) is saved once, for the whole batch.
+        // What the handlers left in the DbContext is saved once, for the whole batch: the outbox rows in one
+        // prepared statement, the rest (if any) by SaveChanges.
+        await OutboxWriter.FlushAsync(db, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }

@@ -45,8 +45,11 @@ internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : SaveChanges
 
     static void Remember(Microsoft.EntityFrameworkCore.DbContext? context)
     {
-        if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any()) pending.AddOrUpdate(context, true);
+        if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any()) Wrote(context);
     }
+
+    /// <summary>Outbox rows written without SaveChanges (<see cref="OutboxWriter"/>): the relay is woken at the commit all the same.</summary>
+    internal static void Wrote(Microsoft.EntityFrameworkCore.DbContext context) => pending.AddOrUpdate(context, true);
 
     static bool WroteOutbox(Microsoft.EntityFrameworkCore.DbContext context) => pending.Remove(context);
 
