@@ -46,6 +46,10 @@ internal static class LisRows
         {
             BatchCommands =
             {
+                // Prepared statements are planned anew on every run as long as PostgreSQL guesses a custom plan cheaper
+                // (it did here, costing more than the run itself): this transaction takes the generic plans, which
+                // the lookups above are written for. SET LOCAL ends with the transaction.
+                new NpgsqlBatchCommand("set local plan_cache_mode = force_generic_plan"),
                 new NpgsqlBatchCommand(LockKits) { Parameters = { new() { Value = barcodes } } },
                 new NpgsqlBatchCommand(ReadReports) { Parameters = { new() { Value = barcodes }, new() { Value = accessions }, new() { Value = sourceMessageId } } },
             },

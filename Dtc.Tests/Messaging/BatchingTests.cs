@@ -67,6 +67,37 @@ public sealed class BatchingTests
         Assert.Equal(0, await bus.Database.ScalarAsync<long>($"select count(*) from probe_effects where retry > 0 and n <> {transient}"));
     }
 
+    [Fact]
+    public async Task OutboxRowsOfABatchAreWrittenWithItAndRelayed()
+    {
+        await using var bus = await BatchBusAsync();
+        await using var crm = await ExternalPublisher.ConnectAsync(bus.Broker);
+        var sent = new Dictionary<int, Guid>();
+        for (var n = 0; n < 120; n++) sent[n] = await crm.PublishAsync(new Probe(n, Echo: true));
+
+        await using var host = await bus.StartConsumerAsync(r => (r.BatchSize, r.Concurrency) = (50, 1));
+
+        // Each probe's follow-up went through the outbox, the relay and the broker, and was handled once.
+        await Eventually.Until(() => bus.EffectsAsync(), c => c >= 240, "the 120 probes and their 120 follow-ups");
+        await Eventually.Until(() => bus.Broker.QueueDepthAsync(Topology.Queues.Customer), d => d == 0, "the queue to drain");
+        Assert.Equal(240, await bus.DistinctEffectsAsync());
+        Assert.Equal(120, await bus.Database.ScalarAsync<long>($"select count(distinct n) from probe_effects where n >= {ProbeHandler.EchoOffset}"));
+        Assert.InRange(await bus.Database.ScalarAsync<long>($"select count(distinct tx) from probe_effects where n < {ProbeHandler.EchoOffset}"), 1, 12);
+
+        await using var db = bus.Database.CreateContext();
+        var rows = await db.Outbox.AsNoTracking().OrderBy(o => o.Seq).ToListAsync();
+        Assert.Equal(120, rows.Count);
+        Assert.All(rows, r => Assert.NotNull(r.PublishedAt));
+        Assert.All(rows, r => Assert.Equal((Probe.MessageType, Probe.MessageType, Topology.Events, Envelope.JsonContentType), (r.Type, r.RoutingKey, r.Exchange, r.ContentType)));
+        // Each row is caused by the probe whose handler wrote it, and carries that probe's follow-up.
+        var bodies = rows.Select(r => System.Text.Json.JsonSerializer.Deserialize<Probe>(r.Body, System.Text.Json.JsonSerializerOptions.Web)!).ToList();
+        var causes = rows.Select(r => System.Text.Json.JsonDocument.Parse(r.Headers).RootElement.GetProperty(Envelope.CausationId).GetString()).ToList();
+        for (var i = 0; i < rows.Count; i++) Assert.Equal(sent[bodies[i].N - ProbeHandler.EchoOffset].ToString(), causes[i]);
+        // Written in the order of the batch: within one transaction, seq follows the deliveries.
+        var order = bodies.Select(b => b.N).ToList();
+        Assert.Equal(order.Order().ToList(), order);
+    }
+
     /// <summary>A bus test whose topology exists before any consumer starts, and whose effects record their transaction.</summary>
     static async Task<BusTest> BatchBusAsync()
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dtc.Data;
 using Dtc.Messaging;
 using Dtc.Messaging.Consuming;
+using Dtc.Messaging.Outbox;
 using Dtc.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 namespace Dtc.Tests.Messaging;
 
 /// <summary>A test message on the customer queue whose effect is one row in probe_effects (no unique key: duplicates would show).</summary>
-public sealed record Probe(int N, string? Fail = null) : IMessage
+public sealed record Probe(int N, string? Fail = null, bool Echo = false) : IMessage
 {
     public static string MessageType => "customer.test-probe";
 }
@@ -18,6 +19,8 @@ public sealed class ProbeHandler(DtcDbContext db) : IMessageHandler<Probe>
 {
     /// <summary>N → how many more times its handler throws a transient error.</summary>
     public static readonly ConcurrentDictionary<int, int> TransientFailures = new();
+
+    public const int EchoOffset = 1_000_000;
 
     public async Task HandleAsync(Probe message, MessageContext context, CancellationToken ct)
     {
@@ -28,6 +31,8 @@ public sealed class ProbeHandler(DtcDbContext db) : IMessageHandler<Probe>
             throw new TimeoutException($"Simulated transient failure of probe {message.N}");
         }
         await db.Database.ExecuteSqlAsync($"insert into probe_effects (message_id, n, retry) values ({context.MessageId}, {message.N}, {context.Retry})", ct);
+        // An echo publishes a follow-up probe through the outbox, in the same transaction.
+        if (message.Echo) db.Publish(new Probe(message.N + EchoOffset));
     }
 }
 
