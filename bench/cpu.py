@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """CPU seconds by component, for profiling a bench phase:
     bench/cpu.py snap FILE          -- cumulative CPU of every process now
-    bench/cpu.py diff BEFORE AFTER N  -- CPU spent between the two, in total and per item (N items)
+    bench/cpu.py diff BEFORE AFTER N [IDLE_BEFORE IDLE_AFTER]
+        -- CPU spent between the two, in total and per item (N items); with two snapshots of an idle
+           period, also what each component spends idle (timers, health checks, relays' polls) over
+           the same length of time, so that the work per item can be read net of it
 Processes still running at both snapshots only (PostgreSQL backends of a pool live that long)."""
-import json, os, sys
+import json, os, sys, time
 
 def component(args):
     line = " ".join(args)
@@ -28,17 +31,34 @@ def snap():
             continue
         fields = stat[stat.rindex(")") + 2:].split()
         out[pid] = {"c": component(args or [stat[stat.index("(") + 1:stat.rindex(")")]]), "s": (int(fields[11]) + int(fields[12])) / tick}
+    out["_t"] = time.time()
     return out
+
+def spent(before, after):
+    total = {}
+    for pid, p in after.items():
+        if pid != "_t" and pid in before:
+            total[p["c"]] = total.get(p["c"], 0) + p["s"] - before[pid]["s"]
+    return total, after["_t"] - before["_t"]
 
 if sys.argv[1] == "snap":
     json.dump(snap(), open(sys.argv[2], "w"))
 else:
-    before, after, n = json.load(open(sys.argv[2])), json.load(open(sys.argv[3])), int(sys.argv[4])
-    total = {}
-    for pid, p in after.items():
-        if pid in before:
-            total[p["c"]] = total.get(p["c"], 0) + p["s"] - before[pid]["s"]
-    print("| component | CPU s | CPU ms per message |")
-    print("|---|---:|---:|")
-    for c, s in sorted(total.items(), key=lambda kv: -kv[1]):
-        if s >= 0.05: print(f"| {c} | {s:.1f} | {1000 * s / n:.2f} |")
+    load = lambda f: json.load(open(f))
+    total, seconds = spent(load(sys.argv[2]), load(sys.argv[3]))
+    n = int(sys.argv[4])
+    idle = {}
+    if len(sys.argv) > 6:
+        idle_total, idle_seconds = spent(load(sys.argv[5]), load(sys.argv[6]))
+        idle = {c: s / idle_seconds * seconds for c, s in idle_total.items()}
+        print("| component | CPU s | CPU ms per message | of which idle | net ms per message |")
+        print("|---|---:|---:|---:|---:|")
+    else:
+        print("| component | CPU s | CPU ms per message |")
+        print("|---|---:|---:|")
+    rows = sorted(total.items(), key=lambda kv: -kv[1])
+    for c, s in rows + [("all", sum(total.values()))]:
+        if s < 0.05: continue
+        i = sum(idle.values()) if c == "all" else idle.get(c, 0)
+        extra = f" {1000 * i / n:.2f} | {1000 * (s - i) / n:.2f} |" if idle else ""
+        print(f"| {c} | {s:.1f} | {1000 * s / n:.2f} |{extra}")

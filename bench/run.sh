@@ -95,6 +95,8 @@ for round in 0 1; do
   bench ingest --count 1500 --offset $((10000 + round * 1500)) --seed "$out/seed.json" >/dev/null
   sleep 5
 done
+# What every process spends idle (timers, health checks, the relays' polls), to read the run's CPU net of it.
+bench/cpu.py snap "$out/cpu-idle-before.json"; sleep 5; bench/cpu.py snap "$out/cpu-idle-after.json"
 bench/cpu.py snap "$out/cpu-before.json"
 # Where the database's time goes in the measured run (scripts/infra.sh loads pg_stat_statements).
 pgss=$(psql "$DTC_PG_URL" -tAc "select 1 from pg_settings where name = 'shared_preload_libraries' and setting like '%pg_stat_statements%'" || true)
@@ -116,7 +118,7 @@ bench/cpu.py snap "$out/cpu-after.json"
          left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
   from pg_stat_statements join pg_database d on d.oid = dbid where d.datname = 'dtc_bench'
   order by total_plan_time + total_exec_time desc limit 25" >"$out/ingest-statements.txt"
-bench/cpu.py diff "$out/cpu-before.json" "$out/cpu-after.json" 10000 | tee "$out/ingest-cpu.md"
+bench/cpu.py diff "$out/cpu-before.json" "$out/cpu-after.json" 10000 "$out/cpu-idle-before.json" "$out/cpu-idle-after.json" | tee "$out/ingest-cpu.md"
 # vmstat beside the end-to-end run: its latency spikes read against CPU and I/O wait, second by second.
 vmstat -n 1 >"$out/e2e-vmstat.txt" & vmstat_pid=$!
 bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" --dump "$out/e2e-latencies.tsv" \

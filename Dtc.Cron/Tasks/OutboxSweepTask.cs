@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Dtc.Cron.Tasks;
 
 /// <summary>
-/// Rows a relay claimed and never settled (it crashed between claim and publish): their lease is
-/// released so that the next relay pass, in any service, republishes them at once. Also trims what
-/// no longer serves: published outbox rows and inbox rows past their retention.
+/// A relay's claim is its transaction's row locks, so a relay that dies loses it with its connection.
+/// What the sweep still does: rows holding a relay's lease past its end (a relay of an earlier version,
+/// or a hand-made lease) are released for the next relay pass, in any service; rows unpublished for over
+/// 5 minutes are counted (the run's record and the SREs' alert); published outbox rows and inbox rows
+/// past their retention are trimmed.
 /// </summary>
 public sealed class OutboxSweepTask(DtcDbContext db, IOptions<CronOptions> options, TimeProvider clock) : ICronTask
 {

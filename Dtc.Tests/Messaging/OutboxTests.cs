@@ -5,6 +5,7 @@ using Dtc.Messaging;
 using Dtc.Messaging.Outbox;
 using Dtc.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using RabbitMQ.Client;
 
 namespace Dtc.Tests.Messaging;
@@ -60,6 +61,8 @@ public sealed class OutboxTests
         Assert.Equal(rows, ids.Count);
         Assert.Equal(rows, ids.Distinct().Count());
         Assert.Equal(2, await bus.Database.ScalarAsync<long>("select count(distinct locked_by) from outbox"));
+        // A claim is a transaction's row locks: no lease is written on the way.
+        Assert.Equal(0, await bus.Database.ScalarAsync<long>("select count(*) from outbox where locked_until is not null"));
     }
 
     [Fact]
@@ -79,6 +82,33 @@ public sealed class OutboxTests
 
         // ...and once it runs out, a live relay takes the row over.
         await Eventually.Until(() => bus.EffectsAsync(5), c => c == 1, "the orphaned row to be published");
+    }
+
+    [Fact]
+    public async Task ARowClaimedByAnotherRelayIsSkippedAndFreeOnceItsConnectionEnds()
+    {
+        await using var bus = await BusTest.CreateAsync();
+        await using (var db = bus.Database.CreateContext())
+        {
+            db.Publish(new Probe(7));
+            await db.SaveChangesAsync();
+        }
+        // A relay mid-publish: its transaction holds the row's lock (its claim)...
+        var dying = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(bus.Database.ConnectionString) { Pooling = false }.ToString());
+        await dying.OpenAsync();
+        var transaction = await dying.BeginTransactionAsync();
+        await using (var claim = new NpgsqlCommand("select seq from outbox for no key update", dying, transaction))
+        {
+            Assert.NotNull(await claim.ExecuteScalarAsync());
+        }
+        await using var host = await bus.StartConsumerAsync();
+        await Task.Delay(1500);
+        Assert.Equal(0, await bus.EffectsAsync(7));
+
+        // ...and when its process dies the connection goes, and the claim with it: the live relay takes the row.
+        await dying.DisposeAsync();
+        await Eventually.Until(() => bus.EffectsAsync(7), c => c == 1, "the row to be published by the live relay", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await bus.Database.ScalarAsync<long>("select count(*) from outbox where published_at is null"));
     }
 
     [Fact]
