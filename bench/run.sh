@@ -38,7 +38,8 @@ start() { local log=$1; shift; "$@" >"$out/$log.log" 2>&1 & pids+=($!); }
 out=bench/results/$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$out"
 
 start baseline dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls http://127.0.0.1:8300
-for i in 1 2 3 4; do start "api$i" dotnet "$(bin Dtc.Api)" --urls "http://127.0.0.1:830$i"; done
+# BENCH_API_ENV: extra environment for the API replicas only, for experiments (e.g. "DOTNET_gcServer=0").
+for i in 1 2 3 4; do start "api$i" env ${BENCH_API_ENV:-} dotnet "$(bin Dtc.Api)" --urls "http://127.0.0.1:830$i"; done
 for i in 1 2; do DOTNET_PerfMapEnabled=${BENCH_TRACE:+1} DOTNET_EnableWriteXorExecute=${BENCH_TRACE:+0} DOTNET_JitStdOutFile=${BENCH_TRACE:+$out/lis$i.jit.txt} DOTNET_JitDisasmSummary=${BENCH_TRACE:+1} start "lis$i" dotnet "$(bin Dtc.Consumers)" --role lis-testresult --urls "http://127.0.0.1:831$i"; done
 start customer dotnet "$(bin Dtc.Consumers)" --role customer --urls http://127.0.0.1:8313
 start homekit dotnet "$(bin Dtc.Consumers)" --role homekit-register --urls http://127.0.0.1:8314
