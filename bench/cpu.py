@@ -10,6 +10,7 @@ import json, os, sys, time
 
 def component(args):
     line = " ".join(args)
+    if args and os.path.basename(args[0]) == "wrk": return "wrk (load generator)"
     if "beam.smp" in line: return "RabbitMQ"
     if "postgres" in line: return "PostgreSQL"
     for name in ("Dtc.Api", "Dtc.Bench", "Dtc.Worker", "Dtc.Cron"):

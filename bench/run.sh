@@ -29,6 +29,9 @@ export RateLimits__General__PermitLimit=100000000 RateLimits__SignIn__PermitLimi
 
 dotnet build Dtc.sln -c Release -v q -nologo >/dev/null
 bin() { echo "$repo/$1/bin/Release/net10.0/$1.dll"; }
+# Each service runs with its own directory as the content root, as in its container (/app): from the repo, the
+# configuration's file watcher would wake on every line this script writes under bench/results.
+root() { echo "--contentRoot $(dirname "$(bin "$1")")"; }
 dotnet "$(bin Dtc.MigrationService)" >/dev/null
 
 pids=()
@@ -37,12 +40,14 @@ trap cleanup EXIT
 start() { local log=$1; shift; "$@" >"$out/$log.log" 2>&1 & pids+=($!); }
 out=bench/results/$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$out"
 
-start baseline dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls http://127.0.0.1:8300
+start baseline dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls http://127.0.0.1:8300 --contentRoot "$repo/bench/Dtc.Bench/bin/Release/net10.0"
 # BENCH_API_ENV: extra environment for the API replicas only, for experiments (e.g. "DOTNET_gcServer=0").
-for i in 1 2 3 4; do start "api$i" env ${BENCH_API_ENV:-} dotnet "$(bin Dtc.Api)" --urls "http://127.0.0.1:830$i"; done
-for i in 1 2; do DOTNET_PerfMapEnabled=${BENCH_TRACE:+1} DOTNET_EnableWriteXorExecute=${BENCH_TRACE:+0} DOTNET_JitStdOutFile=${BENCH_TRACE:+$out/lis$i.jit.txt} DOTNET_JitDisasmSummary=${BENCH_TRACE:+1} start "lis$i" dotnet "$(bin Dtc.Consumers)" --role lis-testresult --urls "http://127.0.0.1:831$i"; done
-start customer dotnet "$(bin Dtc.Consumers)" --role customer --urls http://127.0.0.1:8313
-start homekit dotnet "$(bin Dtc.Consumers)" --role homekit-register --urls http://127.0.0.1:8314
+for i in 1 2 3 4; do
+  start "api$i" env ${BENCH_API_ENV:-} ${BENCH_TRACE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet "$(bin Dtc.Api)" $(root Dtc.Api) --urls "http://127.0.0.1:830$i"
+done
+for i in 1 2; do DOTNET_PerfMapEnabled=${BENCH_TRACE:+1} DOTNET_EnableWriteXorExecute=${BENCH_TRACE:+0} DOTNET_JitStdOutFile=${BENCH_TRACE:+$out/lis$i.jit.txt} DOTNET_JitDisasmSummary=${BENCH_TRACE:+1} start "lis$i" dotnet "$(bin Dtc.Consumers)" $(root Dtc.Consumers) --role lis-testresult --urls "http://127.0.0.1:831$i"; done
+start customer dotnet "$(bin Dtc.Consumers)" $(root Dtc.Consumers) --role customer --urls http://127.0.0.1:8313
+start homekit dotnet "$(bin Dtc.Consumers)" $(root Dtc.Consumers) --role homekit-register --urls http://127.0.0.1:8314
 for port in 8301 8302 8303 8304 8311 8312 8313 8314; do
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
 done
@@ -71,7 +76,16 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
       wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$i$p" | grep '^JSON' | cut -c6- >>"$file" &
     runs+=($!)
   done
+  # CPU per component over the measured run (wrk included), and with BENCH_TRACE=1 a perf profile of replica 1
+  # (perf report -i bench/results/<run>/<name>.api1.perf --no-children --sort symbol).
+  if [ -z "${warming:-}" ]; then
+    bench/cpu.py snap "$out/$name.cpu-before.json"
+    [ -n "${BENCH_TRACE:-}" ] && perf record -F 499 -g -o "$out/$name.api1.perf" -p "$(pgrep -f 'Dtc.Api.dll.* --urls http://127.0.0.1:8301')" -- sleep "$((secs - 1))" >>"$out/trace.log" 2>&1 &
+  fi
   wait "${runs[@]}" # not a bare wait: the services are children of this shell too
+  [ -z "${warming:-}" ] && bench/cpu.py snap "$out/$name.cpu-after.json" && bench/cpu.py diff "$out/$name.cpu-before.json" "$out/$name.cpu-after.json" \
+    "$(python3 -c "import json; print(sum(json.loads(l)['requests'] for l in open('$file')))")" >"$out/$name.cpu.md"
+  return 0
 }
 if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
@@ -106,7 +120,7 @@ pgss=$(psql "$DTC_PG_URL" -tAc "select 1 from pg_settings where name = 'shared_p
 # BENCH_TRACE=1: a CPU profile (perf, JIT symbols from perf maps) of one LIS consumer during ingestion:
 # perf report -i bench/results/<run>/lis1.perf --no-children --sort symbol
 if [ -n "${BENCH_TRACE:-}" ]; then
-  perf record -F 499 -g -o "$out/lis1.perf" -p "$(pgrep -f 'Dtc.Consumers.dll --role lis-testresult' | head -1)" -- sleep 15 >"$out/trace.log" 2>&1 &
+  perf record -F 499 -g -o "$out/lis1.perf" -p "$(pgrep -f 'Dtc.Consumers.dll.* --role lis-testresult' | head -1)" -- sleep 15 >"$out/trace.log" 2>&1 &
   # and the PostgreSQL backends (perf report -i …/postgres.perf --no-children --sort symbol)
   perf record -F 499 -o "$out/postgres.perf" -p "$(pgrep -d, postgres)" -- sleep 15 >>"$out/trace.log" 2>&1 &
 fi

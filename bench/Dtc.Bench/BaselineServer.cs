@@ -10,7 +10,7 @@ public static class BaselineServer
 {
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.Get("contentRoot", Directory.GetCurrentDirectory()) });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.Get("urls", "http://127.0.0.1:8300"));
         await using var dataSource = NpgsqlDataSource.Create(BenchOptions.Database);
