@@ -32,12 +32,22 @@ if (out / "baseline.jsonl").exists():
     report_http()
 if "--http-only" in sys.argv:
     sys.exit(0)
-ib = json.loads((out / "ingest-baseline.json").read_text().strip().splitlines()[-1])
-ing = json.loads((out / "ingest.json").read_text().strip().splitlines()[-1])
+def last(name):
+    return json.loads((out / name).read_text().strip().splitlines()[-1])
+
+ib = last("ingest-baseline.json")
+ing = last("ingest.json")
+# The baseline is run before the measured run and again after it (older runs have the first only).
+bases = [ib] + ([last("ingest-baseline-after.json")] if (out / "ingest-baseline-after.json").exists() else [])
+mean = sum(b["per_second"] for b in bases) / len(bases)
 print("| Ingestion, 2 consumers | messages | seconds | per second | vs baseline |")
 print("|---|---:|---:|---:|---:|")
-print(f"| baseline: consume + insert one row | {ib['messages']:,} | {ib['total_seconds']} | {ib['per_second']:,.0f} | 100% |")
-print(f"| ORU^R01 → committed result (consumer-lis-testresult ×2) | {ing['messages']:,} | {ing['total_seconds']} | {ing['per_second']:,.0f} | {100 * ing['per_second'] / ib['per_second']:.0f}% |")
+for b, when in zip(bases, ["before", "after"] if len(bases) > 1 else [""]):
+    label = f"baseline{' (' + when + ')' if when else ''}: consume + insert one row"
+    print(f"| {label} | {b['messages']:,} | {b['total_seconds']} | {b['per_second']:,.0f} | {100 * b['per_second'] / mean:.0f}% |")
+ratios = " / ".join(f"{100 * ing['per_second'] / b['per_second']:.0f}%" for b in bases)
+extra = f" (against each: {ratios})" if len(bases) > 1 else ""
+print(f"| ORU^R01 → committed result (consumer-lis-testresult ×2) | {ing['messages']:,} | {ing['total_seconds']} | {ing['per_second']:,.0f} | {100 * ing['per_second'] / mean:.0f}%{extra} |")
 
 e2e = json.loads((out / "e2e.json").read_text().strip().splitlines()[-1])
 print()

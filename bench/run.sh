@@ -134,6 +134,12 @@ bench/cpu.py snap "$out/cpu-after.json"
   from pg_stat_statements join pg_database d on d.oid = dbid where d.datname = 'dtc_bench'
   order by total_plan_time + total_exec_time desc limit 25" >"$out/ingest-statements.txt"
 bench/cpu.py diff "$out/cpu-before.json" "$out/cpu-after.json" 10000 "$out/cpu-idle-before.json" "$out/cpu-idle-after.json" | tee "$out/ingest-cpu.md"
+# The baseline once more, after the measured run (its follow-up messages published first): the ratio is taken
+# against both, so a machine that got busier or quieter during the run shows instead of skewing it.
+for _ in $(seq 1 300); do
+  [ "$(psql "${DTC_PG_URL%/*}/dtc_bench" -tAc "select count(*) from outbox where published_at is null")" = 0 ] && break; sleep 0.2
+done
+bench ingest-baseline --count 10000 | tee "$out/ingest-baseline-after.json"
 # vmstat beside the end-to-end run: its latency spikes read against CPU and I/O wait, second by second.
 vmstat -n 1 >"$out/e2e-vmstat.txt" & vmstat_pid=$!
 bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" --dump "$out/e2e-latencies.tsv" \
