@@ -68,12 +68,10 @@ public sealed class OutboxTests
     [Fact]
     public async Task RowLeftBehindByACrashedRelayIsPublishedOnceItsLeaseRunsOut()
     {
-        await using var bus = await BusTest.CreateAsync();
+        await using var bus = await BusWithOutboxRowAsync(new Probe(5));
+        // A relay claimed it and died before publishing: the lease is still held...
         await using (var db = bus.Database.CreateContext())
         {
-            db.Publish(new Probe(5));
-            await db.SaveChangesAsync();
-            // A relay claimed it and died before publishing: the lease is still held...
             await db.Database.ExecuteSqlRawAsync("update outbox set locked_by = 'dead-relay', locked_until = now() + interval '2 seconds'");
         }
         await using var host = await bus.StartConsumerAsync();
@@ -87,12 +85,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task ARowClaimedByAnotherRelayIsSkippedAndFreeOnceItsConnectionEnds()
     {
-        await using var bus = await BusTest.CreateAsync();
-        await using (var db = bus.Database.CreateContext())
-        {
-            db.Publish(new Probe(7));
-            await db.SaveChangesAsync();
-        }
+        await using var bus = await BusWithOutboxRowAsync(new Probe(7));
         // A relay mid-publish: its transaction holds the row's lock (its claim)...
         var dying = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(bus.Database.ConnectionString) { Pooling = false }.ToString());
         await dying.OpenAsync();
@@ -157,6 +150,16 @@ public sealed class OutboxTests
     static List<Activity> Snapshot(List<Activity> spans, ActivityTraceId traceId)
     {
         lock (spans) return spans.Where(a => a.TraceId == traceId).ToList();
+    }
+
+    /// <summary>A bus test whose outbox holds one committed, unpublished row.</summary>
+    static async Task<BusTest> BusWithOutboxRowAsync(Probe probe)
+    {
+        var bus = await BusTest.CreateAsync();
+        await using var db = bus.Database.CreateContext();
+        db.Publish(probe);
+        await db.SaveChangesAsync();
+        return bus;
     }
 
     static async Task<List<string>> DrainMessageIdsAsync(TestBroker broker)

@@ -10,9 +10,10 @@ namespace Dtc.Bench;
 /// <summary>
 /// Ingestion throughput: N ORU^R01 messages published as the LIS would (confirms, 256 in flight) while
 /// the consumer-lis-testresult replicas run, timed from the first publish to the N-th committed
-/// result. The baseline does the same with consumers that only insert one row per message. Both first
-/// run --warmup messages untimed: a consumer in production is long warm (JIT tiering, EF's first-use
-/// caches), and a cold start would be measured in the first seconds of both otherwise.
+/// result. The baseline does the same with consumers that only insert one row per message. Both are
+/// warmed up untimed first (a consumer in production is long warm: JIT tiering, EF's first-use caches):
+/// the baseline with --warmup messages of its own, the LIS consumers by bench/run.sh, with ingest runs on
+/// other kits (--offset) and idle pauses between them.
 /// </summary>
 public static class IngestBench
 {
@@ -21,21 +22,16 @@ public static class IngestBench
         var count = options.Int("count", 10_000);
         var patients = await Seeder.LoadAsync(options.Get("seed", "bench/results/seed.json"));
         var offset = options.Int("offset", 0);
-        var warmup = options.Int("warmup", 0); // bench/run.sh warms up with a run of its own, to profile the measured run alone
-        // The warm-up takes the kits after the measured ones.
-        var work = Enumerable.Range(offset, count + warmup)
+        var work = Enumerable.Range(offset, count)
             .Select(i => (Patient: patients[i % patients.Count], Kit: patients[i % patients.Count].FreshKits[i / patients.Count]))
             .ToList();
         await using var dataSource = NpgsqlDataSource.Create(BenchOptions.Database);
-        // Counted by primary key from a UUIDv7 floor taken before each publish (versions are UUIDv7): the poll reads
+        // Counted by primary key from a UUIDv7 floor taken before the publish (versions are UUIDv7): the poll reads
         // only the rows of its own run, so the bench's polling stays a small part of the database's work.
         var issued = DateTimeOffset.UtcNow;
         var floor = Floor(issued);
-        await PublishAsync(work.Skip(count).Select(w => Hl7Builder.Final(w.Patient, w.Kit, issued, "ING")), "lis.result", "x-application/hl7-v2+er7", Topology.Events);
-        await WaitForAsync(dataSource, StoredSince(floor), warmup, TimeSpan.FromMinutes(5));
-        floor = Floor(DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
-        await PublishAsync(work.Take(count).Select(w => Hl7Builder.Final(w.Patient, w.Kit, issued, "ING")), "lis.result", "x-application/hl7-v2+er7", Topology.Events);
+        await PublishAsync(work.Select(w => Hl7Builder.Final(w.Patient, w.Kit, issued, "ING")), "lis.result", "x-application/hl7-v2+er7", Topology.Events);
         var published = clock.Elapsed;
         await WaitForAsync(dataSource, StoredSince(floor), count, TimeSpan.FromMinutes(5));
         Report("ingest", count, published, clock.Elapsed);
