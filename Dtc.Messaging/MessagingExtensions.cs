@@ -46,6 +46,7 @@ public static class MessagingExtensions
     public static ConsumerRegistration AddDtcConsumer(this IHostApplicationBuilder builder, string queue)
     {
         var registration = new ConsumerRegistration(queue, builder.Services);
+        builder.Services.TryAddScoped<DeferredStatements>(); // one per transaction: the consumer opens a scope for each
         builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<MessageConsumer>(sp, registration));
         return registration;
     }

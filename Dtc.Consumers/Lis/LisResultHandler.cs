@@ -15,11 +15,12 @@ namespace Dtc.Consumers.Lis;
 /// <c>lis.result</c> (HL7 v2 ORU^R01 or FHIR R4, by content type) → patient results. An unreadable message
 /// is parked with the parser's reason; one that cannot be attached to its kit's patient is quarantined
 /// (committed, acked, attached to no one); the rest is stored under the kits' row locks (README: Result
-/// release rules). Round trips besides the bus's own: lock and read (one), the result rows (one); the
-/// outbox rows go with the consumer's SaveChanges, one for a whole batch of messages.
+/// release rules). Round trips besides the bus's own: lock and read (one), the result rows (one, or in a
+/// batch none: they go with the next message's lock and read); the outbox rows go with the consumer's
+/// flush, one for a whole batch of messages.
 /// </summary>
 public sealed partial class LisResultHandler(
-    DtcDbContext db, ReportWriter writer, TimeProvider clock, LisTelemetry telemetry, ILogger<LisResultHandler> logger) : IRawMessageHandler
+    DtcDbContext db, ReportWriter writer, DeferredStatements deferred, TimeProvider clock, LisTelemetry telemetry, ILogger<LisResultHandler> logger) : IRawMessageHandler
 {
     public async Task HandleAsync(MessageContext context, CancellationToken ct)
     {
@@ -44,7 +45,7 @@ public sealed partial class LisResultHandler(
     {
         // The consumer's transaction is all or nothing: a savepoint per SaveChanges would cost two round trips and save nothing.
         db.Database.AutoSavepointsEnabled = false;
-        var (kits, existing) = await LisRows.LockAsync(db,
+        var (kits, existing) = await LisRows.LockAsync(db, deferred,
             [.. reports.Select(r => r.KitBarcode).Distinct()], [.. reports.Select(r => r.Accession).Distinct()], message.SourceMessageId, ct);
         var now = clock.GetUtcNow();
         foreach (var report in reports)
@@ -63,7 +64,9 @@ public sealed partial class LisResultHandler(
             var row = existing.SingleOrDefault(r => r.KitId == kit.KitId && r.Accession == report.Accession);
             places.Add(await writer.WriteAsync(message, report, kit, row, now, ct));
         }
-        await writer.Batch.ExecuteAsync(db, ct);
+        // In a batch, the rows go with the next message's read or the batch's outbox rows; alone, now, so that a
+        // value PostgreSQL refuses is this message's error (parked above).
+        await writer.Batch.ExecuteAsync(db, context.InBatch ? deferred : null, ct);
         // The outbox rows (and a quarantined message) are saved by the consumer: once for a whole batch.
         var outcome = places.Contains(VersionPlace.Current) ? LisOutcome.Stored
             : places.Contains(VersionPlace.History) ? LisOutcome.Stale

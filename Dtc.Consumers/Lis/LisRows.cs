@@ -1,4 +1,5 @@
 using Dtc.Data;
+using Dtc.Messaging.Consuming;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -10,7 +11,7 @@ public sealed record ReportRow(
     Guid Id, Guid KitId, string Accession, string Status, int CurrentVersion, Guid CurrentVersionId,
     DateTimeOffset IssuedAt, bool Released, bool HasMessage);
 
-/// <summary>The one read of the handler: one round trip, two statements.</summary>
+/// <summary>The one read of the handler: one round trip, two statements (and the rows the batch's previous message left).</summary>
 internal static class LisRows
 {
     // 1. Lock the kits (in id order, so two messages never wait on each other): every version of a kit's
@@ -39,21 +40,22 @@ internal static class LisRows
         """;
 
     public static async Task<(Dictionary<string, KitOwner> Kits, List<ReportRow> Reports)> LockAsync(
-        DtcDbContext db, string[] barcodes, string[] accessions, string sourceMessageId, CancellationToken ct)
+        DtcDbContext db, DeferredStatements deferred, string[] barcodes, string[] accessions, string sourceMessageId, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction())
+        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+        // The rows the batch's previous message left (DeferredStatements) go first: this read sees them, and
+        // they cost no round trip of their own.
+        deferred.MoveTo(batch);
+        // Prepared statements are planned anew on every run as long as PostgreSQL guesses a custom plan cheaper
+        // (it did here, costing more than the run itself): this transaction takes the generic plans, which
+        // the lookups above are written for. SET LOCAL ends with the transaction.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("set local plan_cache_mode = force_generic_plan"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(LockKits) { Parameters = { new() { Value = barcodes } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ReadReports)
         {
-            BatchCommands =
-            {
-                // Prepared statements are planned anew on every run as long as PostgreSQL guesses a custom plan cheaper
-                // (it did here, costing more than the run itself): this transaction takes the generic plans, which
-                // the lookups above are written for. SET LOCAL ends with the transaction.
-                new NpgsqlBatchCommand("set local plan_cache_mode = force_generic_plan"),
-                new NpgsqlBatchCommand(LockKits) { Parameters = { new() { Value = barcodes } } },
-                new NpgsqlBatchCommand(ReadReports) { Parameters = { new() { Value = barcodes }, new() { Value = accessions }, new() { Value = sourceMessageId } } },
-            },
-        };
+            Parameters = { new() { Value = barcodes }, new() { Value = accessions }, new() { Value = sourceMessageId } },
+        });
         await batch.PrepareAsync(ct);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var kits = new Dictionary<string, KitOwner>();

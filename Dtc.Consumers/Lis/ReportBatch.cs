@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dtc.Data;
 using Dtc.Data.Results;
+using Dtc.Messaging.Consuming;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -9,8 +10,8 @@ using NpgsqlTypes;
 namespace Dtc.Consumers.Lis;
 
 /// <summary>
-/// The result rows of one message (reports, versions, observations, kits), written in one round trip of
-/// prepared statements. Hand-written rather than through EF's change tracker: this is the hot path of
+/// The result rows of one message (reports, versions, observations, kits), written as prepared statements
+/// in one round trip: their own, or, in a batch, the transaction's next one. Hand-written rather than through EF's change tracker: this is the hot path of
 /// ingestion, and EF's per-entity bookkeeping cost more CPU than the database work itself. The outbox
 /// rows still go through EF (<c>db.Publish</c>), in the consumer's SaveChanges.
 /// </summary>
@@ -71,15 +72,26 @@ public sealed class ReportBatch
         where id = $1
         """, kitId, status, Time(receivedAt), Time(resultedAt), Text(rejectionCode), Text(rejectionReason), Utc(now));
 
-    public async Task ExecuteAsync(DtcDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Sends the rows now, or, with <paramref name="deferTo"/> (a message of a batch), leaves them to the
+    /// transaction's next round trip: the next message's lock-and-read, or the batch's outbox rows.
+    /// </summary>
+    public async Task ExecuteAsync(DtcDbContext db, DeferredStatements? deferTo, CancellationToken ct)
     {
         if (_commands.Count == 0) return;
+        if (deferTo is not null)
+        {
+            foreach (var command in _commands) deferTo.Add(command);
+            _commands.Clear();
+            return;
+        }
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
         foreach (var command in _commands) batch.BatchCommands.Add(command);
         // Prepared (once per connection and statement text): inserts and updates by primary key have one plan
         // whatever the table sizes, so the server need not parse and plan them for every message (the reads
-        // in LisRows are prepared too, written so that their generic plan stays right).
+        // in LisRows are prepared too, written so that their generic plan stays right). Deferred, they are
+        // prepared by the batch that carries them.
         await batch.PrepareAsync(ct);
         await batch.ExecuteNonQueryAsync(ct);
         _commands.Clear();

@@ -63,7 +63,7 @@ public sealed partial class MessageConsumer
                 await HandleDeliveryAsync(delivery, stoppingToken);
                 continue;
             }
-            work.Add(new BatchItem(delivery, BuildContext(delivery), dispatch));
+            work.Add(new BatchItem(delivery, BuildContext(delivery, inBatch: true), dispatch));
         }
         if (work.Count == 0) return;
 
@@ -133,9 +133,9 @@ public sealed partial class MessageConsumer
             MessageScope.Current = null;
             Activity.Current = ambient;
         }
-        // What the handlers left in the DbContext is saved once, for the whole batch: the outbox rows in one
-        // prepared statement, the rest (if any) by SaveChanges.
-        await OutboxWriter.FlushAsync(db, ct);
+        // What the handlers left is saved once, for the whole batch: their deferred statements and the outbox
+        // rows in one round trip, the rest of the DbContext (if anything) by SaveChanges.
+        await OutboxWriter.FlushAsync(db, ct, scope.ServiceProvider.GetService<DeferredStatements>());
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }

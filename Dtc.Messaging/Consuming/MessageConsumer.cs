@@ -110,7 +110,7 @@ public sealed partial class MessageConsumer(
         return activity;
     }
 
-    MessageContext BuildContext(Delivery delivery)
+    MessageContext BuildContext(Delivery delivery, bool inBatch = false)
     {
         var (props, headers) = (delivery.Properties, delivery.Headers);
         if (!Guid.TryParse(props.MessageId, out var messageId))
@@ -132,6 +132,7 @@ public sealed partial class MessageConsumer(
             OccurredAt = DateTimeOffset.TryParse(MessagingTelemetry.HeaderString(headers, Envelope.OccurredAt), out var at) ? at : null,
             Retry = retry,
             Redelivered = delivery.Redelivered,
+            InBatch = inBatch,
         };
     }
 

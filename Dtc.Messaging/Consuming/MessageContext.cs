@@ -15,6 +15,11 @@ public sealed class MessageContext
     /// <summary>0 for the first attempt, then the number of delayed retries so far.</summary>
     public int Retry { get; init; }
     public bool Redelivered { get; init; }
+    /// <summary>
+    /// Other messages share this message's transaction (a batch): the handler may leave its writes to the
+    /// transaction's next round trip (<see cref="DeferredStatements"/>).
+    /// </summary>
+    public bool InBatch { get; init; }
 
     public string? Header(string name) => MessagingTelemetry.HeaderString(Headers as IDictionary<string, object?> ?? Headers.ToDictionary(), name);
 }

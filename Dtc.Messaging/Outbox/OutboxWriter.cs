@@ -1,5 +1,6 @@
 using Dtc.Data;
 using Dtc.Data.Messaging;
+using Dtc.Messaging.Consuming;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -23,30 +24,40 @@ public static class OutboxWriter
         order by n
         """;
 
-    /// <summary>Returns how many rows it wrote. Needs an open transaction: the rows must commit with the state change.</summary>
-    public static async Task<int> FlushAsync(DtcDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Returns how many rows it wrote. Needs an open transaction: the rows must commit with the state change.
+    /// <paramref name="deferred"/>: statements the transaction's handlers left to its next round trip, sent
+    /// ahead of the outbox rows (or alone, when there are none).
+    /// </summary>
+    public static async Task<int> FlushAsync(DtcDbContext db, CancellationToken ct, DeferredStatements? deferred = null)
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
             ?? throw new InvalidOperationException("Outbox rows are written inside the transaction of the change they announce.");
         var entries = db.ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added).ToList();
-        if (entries.Count == 0) return 0;
+        if (entries.Count == 0 && deferred is not { Count: > 0 }) return 0;
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), transaction);
+        deferred?.MoveTo(batch);
         var rows = entries.ConvertAll(e => e.Entity);
-        await using var command = new NpgsqlCommand(Insert, (NpgsqlConnection)db.Database.GetDbConnection(), transaction)
+        if (rows.Count > 0)
         {
-            Parameters =
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Insert)
             {
-                new() { Value = rows.ConvertAll(r => r.MessageId).ToArray() },
-                new() { Value = rows.ConvertAll(r => r.Type).ToArray() },
-                new() { Value = rows.ConvertAll(r => r.Exchange).ToArray() },
-                new() { Value = rows.ConvertAll(r => r.RoutingKey).ToArray() },
-                new() { Value = rows.ConvertAll(r => r.ContentType).ToArray() },
-                new() { Value = rows.ConvertAll(r => r.Body).ToArray() },
-                new() { Value = rows.ConvertAll(r => r.Headers).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-                new() { Value = rows.ConvertAll(r => r.CreatedAt.ToUniversalTime()).ToArray() },
-            },
-        };
-        await command.PrepareAsync(ct); // one text whatever the row count: prepared once per connection
-        await command.ExecuteNonQueryAsync(ct);
+                Parameters =
+                {
+                    new() { Value = rows.ConvertAll(r => r.MessageId).ToArray() },
+                    new() { Value = rows.ConvertAll(r => r.Type).ToArray() },
+                    new() { Value = rows.ConvertAll(r => r.Exchange).ToArray() },
+                    new() { Value = rows.ConvertAll(r => r.RoutingKey).ToArray() },
+                    new() { Value = rows.ConvertAll(r => r.ContentType).ToArray() },
+                    new() { Value = rows.ConvertAll(r => r.Body).ToArray() },
+                    new() { Value = rows.ConvertAll(r => r.Headers).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                    new() { Value = rows.ConvertAll(r => r.CreatedAt.ToUniversalTime()).ToArray() },
+                },
+            });
+        }
+        await batch.PrepareAsync(ct); // one text whatever the row count: prepared once per connection
+        await batch.ExecuteNonQueryAsync(ct);
+        if (rows.Count == 0) return 0;
         foreach (var entry in entries) entry.State = EntityState.Detached;
         OutboxSignalInterceptor.Wrote(db);
         return rows.Count;

@@ -1,9 +1,11 @@
+using System.Text;
 using Dtc.Consumers;
 using Dtc.Data.Kits;
 using Dtc.Messaging;
 using Dtc.Messaging.Contracts;
 using Dtc.Tests.Consumers;
 using Dtc.Tests.Infrastructure;
+using Dtc.Tests.Lis;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dtc.Tests.LisIngestion;
@@ -79,5 +81,85 @@ public sealed class BatchIngestionTests
         Assert.Equal(2, metrics.Sum("dtc.lis.messages", "outcome=parked"));
         await using var db = bed.Db();
         Assert.Equal(20, await db.LabReports.CountAsync());
+    }
+    [Fact]
+    public async Task VersionsOfOneKitInOneBatchSeeEachOtherWithoutARollback()
+    {
+        // A message's rows go with the next message's read (DeferredStatements): that read must see them. If it
+        // did not, the second version of a kit would insert a second report, the batch would roll back on the
+        // unique (kit, accession) index and its messages would be handled one by one: counted below.
+        await using var bed = await LisTestBed.StartAsync(replicas: 0, seedSamples: false);
+        await bed.Broker.DeclareTopologyAsync();
+        var barcodes = new List<string>();
+        var issued = new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < 8; i++)
+        {
+            var payload = $"7733{i:D6}";
+            var barcode = payload + KitBarcode.CheckDigit(payload);
+            await bed.AddPatientWithKitAsync($"PAT-{5000 + i}", "Sam", "O'Neil", new DateOnly(1970, 9, 1), barcode);
+            barcodes.Add(barcode);
+            A1cMessage Version(string status, int hours, string value) => new()
+            {
+                Barcode = barcode, Accession = $"ACC-V{i}", PatientId = $"PAT-{5000 + i}^^^DTC^PI", Status = status,
+                IssuedAt = issued.AddHours(hours), Value = value,
+            };
+            // Preliminary, final, then a late preliminary (older than the final: into the history) and a correction.
+            await bed.PublishHl7Async(Version("P", 0, "5.9").ToString());
+            await bed.PublishHl7Async(Version("F", 2, "6.1").ToString());
+            await bed.PublishHl7Async(Version("P", 1, "6.0").ToString());
+            await bed.PublishHl7Async(Version("C", 3, "6.2").ToString());
+        }
+
+        await using var host = await ServiceHost.StartAsync(bed.Database, bed.Broker, b => b.AddConsumerRole(ConsumerRole.LisTestResult));
+        using var metrics = MetricProbe.Start([host.Services]);
+
+        await bed.HandledAsync(32);
+        Assert.Equal(0, metrics.Sum("dtc.messaging.batch.rollbacks", "queue=" + Topology.Queues.LisTestResult));
+        foreach (var barcode in barcodes)
+        {
+            var report = await bed.ReportAsync(barcode);
+            Assert.NotNull(report);
+            Assert.Equal("corrected", report.Status);
+            Assert.Equal(4, report.CurrentVersion);
+            Assert.Equal(["preliminary", "preliminary", "final", "corrected"], report.Versions.Select(v => v.Status));
+            Assert.Equal([5.9m, 6.0m, 6.1m, 6.2m], report.Versions.Select(v => v.Observations.Single().NumericValue!.Value));
+            Assert.Single(report.Versions, v => v.SupersededAt is null);
+            Assert.Equal(KitStatus.Resulted, (await bed.KitAsync(barcode)).Status);
+        }
+        await using var db = bed.Db();
+        Assert.Equal(8, await db.LabReports.CountAsync());
+        var transactions = await db.Inbox.Where(i => i.Consumer == Topology.Queues.LisTestResult).Select(i => i.ProcessedAt).Distinct().CountAsync();
+        Assert.InRange(transactions, 1, 16);
+    }
+
+    [Fact]
+    public async Task AValuePostgreSqlRefusesInABacklogIsParkedWithItsReasonAndTheRestStored()
+    {
+        // Its rows are sent with another message's read or with the batch's outbox rows, so the error surfaces
+        // there: the batch rolls back, and handled on its own the message is parked with its own reason.
+        await using var bed = await LisTestBed.StartAsync(replicas: 0, seedSamples: true);
+        await bed.Broker.DeclareTopologyAsync();
+        // JSON can carry a NUL character (escaped), which no PostgreSQL text column takes.
+        var fhir = Encoding.UTF8.GetString(LisTestKit.Bytes("vitamin-d-final.fhir.json"));
+        Assert.Contains("\"30-100 ng/mL\"", fhir, StringComparison.Ordinal);
+        var refused = fhir.Replace("\"30-100 ng/mL\"", "\"30-100\\u0000 ng/mL\"", StringComparison.Ordinal);
+        await bed.PublishSampleAsync("a1c-1-preliminary.hl7");
+        await bed.PublishSampleAsync("lipid-final.hl7");
+        var poison = await bed.Lis.PublishRawAsync(LisResult.MessageType, refused, LisResult.FhirContentType);
+        await bed.PublishSampleAsync("a1c-2-final.hl7");
+        await bed.PublishSampleAsync("escapes-and-repeats.hl7");
+
+        await using var host = await ServiceHost.StartAsync(bed.Database, bed.Broker, b => b.AddConsumerRole(ConsumerRole.LisTestResult));
+        using var metrics = MetricProbe.Start([host.Services]);
+
+        var parked = Assert.Single(await bed.ParkedAsync(1));
+        Assert.Equal(poison.ToString(), parked.MessageId);
+        Assert.Equal("unstorable-value", parked.ReasonCode);
+        await bed.HandledAsync(4);
+        Assert.Equal(4, await metrics.UntilAsync("dtc.lis.messages", "outcome=stored", 4));
+        Assert.Null(await bed.ReportAsync("66209135848"));
+        Assert.Equal(2, (await bed.ReportAsync("77300166491"))!.CurrentVersion);
+        Assert.NotNull(await bed.ReportAsync("48219573028"));
+        Assert.NotNull(await bed.ReportAsync("91344700256"));
     }
 }
