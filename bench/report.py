@@ -36,6 +36,9 @@ def report_http():
     print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | p99 ms, worst wrk (replica) | errors / non-2xx | vs raw baseline |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     print(f"| raw Npgsql baseline (1 process) | {base_rps:,.0f} | {base_p50:.1f} | {base_p99:.1f} | — | {base_bad} | 100% |")
+    if (out / "baseline-4.jsonl").exists():
+        rps, p50, p99, worst, bad = http("baseline-4")
+        print(f"| raw Npgsql baseline (4 processes, as the replicas) | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {worst:.1f} | {bad} | {100 * rps / base_rps:.0f}% |")
     for name, label in [("results-list", "GET /api/v1/results (4 replicas)"),
                         ("results-list-one-replica", "GET /api/v1/results (1 replica, all 64 connections)"),
                         ("result-one", "GET /api/v1/results/{id}"),

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# One command runs every benchmark, bounded in time (about 4 minutes):
+# One command runs every benchmark, bounded in time (about 6 minutes):
 #   bench/run.sh [seconds-per-http-run, default 10]
 # It builds Release, starts 4 API replicas, 2 LIS consumers, the other consumers and the raw
-# baseline server on a database (dtc_bench) and a RabbitMQ virtual host (bench) of their own,
+# baseline servers on a database (dtc_bench) and a RabbitMQ virtual host (bench) of their own,
 # seeds patients, then measures: HTTP (wrk, replicas' own ports, 64 connections) against the raw
 # Npgsql baseline; ingestion against a consume-and-insert baseline; end-to-end latency at 200/s.
 # BENCH_ONLY=http or BENCH_ONLY=ingest runs a part. Figures go to bench/results/<time>.md (git-ignored); docs/PERFORMANCE.md quotes a run.
@@ -40,7 +40,10 @@ trap cleanup EXIT
 start() { local log=$1; shift; "$@" >"$out/$log.log" 2>&1 & pids+=($!); }
 out=bench/results/$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$out"
 
-start baseline dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls http://127.0.0.1:8300 --contentRoot "$repo/bench/Dtc.Bench/bin/Release/net10.0"
+# The raw baseline on 8300, and three more of it (8305-8307) for the baseline spread over four processes as the replicas are.
+for port in 8300 8305 8306 8307; do
+  start "baseline-$port" dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls "http://127.0.0.1:$port" --contentRoot "$repo/bench/Dtc.Bench/bin/Release/net10.0"
+done
 # BENCH_API_ENV: extra environment for the API replicas only, for experiments (e.g. "DOTNET_gcServer=0").
 for i in 1 2 3 4; do
   start "api$i" env ${BENCH_API_ENV:-} ${BENCH_TRACE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet "$(bin Dtc.Api)" $(root Dtc.Api) --urls "http://127.0.0.1:830$i"
@@ -51,7 +54,9 @@ start homekit dotnet "$(bin Dtc.Consumers)" $(root Dtc.Consumers) --role homekit
 for port in 8301 8302 8303 8304 8311 8312 8313 8314; do
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
 done
-for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:8300/baseline/results/00000000-0000-0000-0000-000000000000 && break; sleep 0.5; done
+for port in 8300 8305 8306 8307; do
+  for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$port/baseline/results/00000000-0000-0000-0000-000000000000" && break; sleep 0.5; done
+done
 
 bench() { dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll "$@"; }
 [ "${BENCH_ONLY:-}" = ingest ] || bench_http=1
@@ -94,6 +99,18 @@ if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
 for _ in 1 2; do wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" >/dev/null; sleep 3; done
 wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
+# The same baseline in four processes, one wrk -t1 -c16 each, as the replicas are measured: the tail that four
+# processes sharing two cores cost a handler that does next to nothing.
+baseline4() {
+  local runs=() port c=0
+  for port in 8300 8305 8306 8307; do
+    wrk -t1 -c16 -d"$1" -s bench/wrk.lua "http://127.0.0.1:$port/baseline/results/$(field $c Id)" | grep '^JSON' | cut -c6- >>"$2" &
+    runs+=($!); c=$((c + 1))
+  done
+  wait "${runs[@]}"
+}
+for _ in 1 2; do baseline4 3s /dev/null; sleep 3; done
+: >"$out/baseline-4.jsonl"; baseline4 "${secs}s" "$out/baseline-4.jsonl"
 http_run results-list GET "/api/v1/results?limit=20"
 # The same list from one replica taking all 64 connections: how much of the tail is four processes sharing two cores.
 wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" -H "Authorization: Bearer $(token 0)" >/dev/null; sleep 3
