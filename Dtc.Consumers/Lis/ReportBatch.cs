@@ -11,9 +11,10 @@ namespace Dtc.Consumers.Lis;
 
 /// <summary>
 /// The result rows of one message (reports, versions, observations, kits), written as prepared statements
-/// in one round trip: their own, or, in a batch, the transaction's next one. Hand-written rather than through EF's change tracker: this is the hot path of
-/// ingestion, and EF's per-entity bookkeeping cost more CPU than the database work itself. The outbox
-/// rows still go through EF (<c>db.Publish</c>), in the consumer's SaveChanges.
+/// in one round trip: their own, or, in a batch, the transaction's next one. Hand-written rather than
+/// through EF's change tracker: this is the hot path of ingestion, and EF's per-entity bookkeeping cost
+/// more CPU than the database work itself. The outbox rows still go through EF (<c>db.Publish</c>),
+/// written by the consumer's OutboxWriter.
 /// </summary>
 public sealed class ReportBatch
 {
