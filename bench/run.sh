@@ -70,9 +70,10 @@ field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$
 # in the background, which on two cores shared by four loaded replicas cannot keep up (with one round of 3 s,
 # a third of replica 1's CPU in the measured results-list run was the JIT: BENCH_TRACE=1 shows it). A
 # production replica is long warm. The baseline gets the same.
+warm() { for _ in 1 2; do "$@"; sleep 3; done; } # the two rounds of load (3 s each: the callers') and idle
 http_run() { # name method path-template(use {c} for the customer, {r} for a result id) body
   local name=$1 method=$2 path=$3 body=${4:-}
-  [ -z "${warming:-}" ] && for _ in 1 2; do warming=1 http_run "$@"; sleep 3; done
+  [ -z "${warming:-}" ] && warming=1 warm http_run "$@"
   local file=$out/$name.jsonl dur=${secs}s
   [ -n "${warming:-}" ] && { file=$out/warmup.jsonl; dur=3s; }
   : >"$file"
@@ -97,7 +98,7 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
 }
 if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
-for _ in 1 2; do wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" >/dev/null; sleep 3; done
+warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" >/dev/null
 wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
 # The same baseline in four processes, one wrk -t1 -c16 each, as the replicas are measured: the tail that four
 # processes sharing two cores cost a handler that does next to nothing.
@@ -109,11 +110,11 @@ baseline4() {
   done
   wait "${runs[@]}"
 }
-for _ in 1 2; do baseline4 3s /dev/null; sleep 3; done
+warm baseline4 3s /dev/null
 : >"$out/baseline-4.jsonl"; baseline4 "${secs}s" "$out/baseline-4.jsonl"
 http_run results-list GET "/api/v1/results?limit=20"
 # The same list from one replica taking all 64 connections: how much of the tail is four processes sharing two cores.
-wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" -H "Authorization: Bearer $(token 0)" >/dev/null; sleep 3
+warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" -H "Authorization: Bearer $(token 0)" >/dev/null
 TOKEN=$(token 0) wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" | grep '^JSON' | cut -c6- >"$out/results-list-one-replica.jsonl"
 http_run result-one GET "/api/v1/results/{r}"
 http_run kit-registration POST "/api/v1/kits/registrations" \

@@ -82,6 +82,7 @@ public sealed class BatchIngestionTests
         await using var db = bed.Db();
         Assert.Equal(20, await db.LabReports.CountAsync());
     }
+
     [Fact]
     public async Task VersionsOfOneKitInOneBatchSeeEachOtherWithoutARollback()
     {
