@@ -74,7 +74,12 @@ start_pg() {
   if [ ! -f "$pg_dir/PG_VERSION" ]; then
     log "initialising PostgreSQL in $pg_dir"
     mkdir -p "$pg_dir"
-    [ "$(id -u)" = 0 ] && chown postgres:postgres "$pg_dir"
+    if [ "$(id -u)" = 0 ]; then
+      # initdb refuses root and runs as postgres, which must be able to reach the folder (a private one
+      # such as mktemp -d makes is not reachable): say so rather than fail inside initdb.
+      as_pg test -x "$pg_dir" || { log "the postgres user cannot reach $pg_dir: make its parent folders traversable (chmod o+x) or set DTC_DATA to a folder it can reach"; exit 1; }
+      chown postgres:postgres "$pg_dir"
+    fi
     chmod 700 "$pg_dir"
     as_pg "$bin/initdb" -D "$pg_dir" -U postgres --auth=trust -E UTF8 >/dev/null
     cat >>"$pg_dir/postgresql.conf" <<EOF
