@@ -2,7 +2,8 @@
 """CPU seconds by component, for profiling a bench phase:
     bench/cpu.py snap FILE          -- cumulative CPU of every process now
     bench/cpu.py diff BEFORE AFTER N [IDLE_BEFORE IDLE_AFTER]
-        -- CPU spent between the two, in total and per item (N items); with two snapshots of an idle
+        -- CPU spent between the two, in total and per item (N items); BEFORE and AFTER may be lists
+           (comma-separated, paired in order: the measured rounds of a run, summed); with two snapshots of an idle
            period, also what each component spends idle (timers, health checks, relays' polls) over
            the same length of time, so that the work per item can be read net of it
 Processes still running at both snapshots only (PostgreSQL backends of a pool live that long)."""
@@ -46,7 +47,11 @@ if sys.argv[1] == "snap":
     json.dump(snap(), open(sys.argv[2], "w"))
 else:
     load = lambda f: json.load(open(f))
-    total, seconds = spent(load(sys.argv[2]), load(sys.argv[3]))
+    total, seconds = {}, 0.0
+    for b, a in zip(sys.argv[2].split(","), sys.argv[3].split(","), strict=True):
+        part, part_seconds = spent(load(b), load(a))
+        for c, s in part.items(): total[c] = total.get(c, 0) + s
+        seconds += part_seconds
     n = int(sys.argv[4])
     idle = {}
     if len(sys.argv) > 6:

@@ -4,6 +4,11 @@ import json, pathlib, sys
 
 out = pathlib.Path(sys.argv[1])
 
+if (out / "probe.txt").exists():
+    probes = (out / "probe.txt").read_text().split()
+    print(f"Machine speed: a fixed single-threaded loop took {' s, then '.join(probes)} s (before the services started, after the last run).")
+    print()
+
 def merged(rows, q):
     """The q-th percentile of all requests of the rows, from their wrk histograms (0.1 ms buckets)."""
     counts = {}
@@ -56,19 +61,39 @@ if "--http-only" in sys.argv:
 def last(name):
     return json.loads((out / name).read_text().strip().splitlines()[-1])
 
-ib = last("ingest-baseline.json")
-ing = last("ingest.json")
-# The baseline is run before the measured run and again after it (older runs have the first only).
-bases = [ib] + ([last("ingest-baseline-after.json")] if (out / "ingest-baseline-after.json").exists() else [])
-mean = sum(b["per_second"] for b in bases) / len(bases)
-print("| Ingestion, 2 consumers | messages | seconds | per second | vs baseline |")
-print("|---|---:|---:|---:|---:|")
-for b, when in zip(bases, ["before", "after"] if len(bases) > 1 else [""]):
-    label = f"baseline{' (' + when + ')' if when else ''}: consume + insert one row"
-    print(f"| {label} | {b['messages']:,} | {b['total_seconds']} | {b['per_second']:,.0f} | {100 * b['per_second'] / mean:.0f}% |")
-ratios = " / ".join(f"{100 * ing['per_second'] / b['per_second']:.0f}%" for b in bases)
-extra = f" (against each: {ratios})" if len(bases) > 1 else ""
-print(f"| ORU^R01 → committed result (consumer-lis-testresult ×2) | {ing['messages']:,} | {ing['total_seconds']} | {ing['per_second']:,.0f} | {100 * ing['per_second'] / mean:.0f}%{extra} |")
+if (out / "ingest-1.json").exists():
+    # Rounds: baseline 0, LIS 1, baseline 1, LIS 2, …: each LIS round against the mean of the baselines beside it.
+    rounds = []
+    while (out / f"ingest-{len(rounds) + 1}.json").exists():
+        r = len(rounds) + 1
+        rounds.append((last(f"ingest-baseline-{r - 1}.json"), last(f"ingest-{r}.json"), last(f"ingest-baseline-{r}.json")))
+    print("| Ingestion, 2 consumers, by round | messages | baseline before, per second | ORU^R01 → committed result, per second | baseline after, per second | vs the baselines beside it |")
+    print("|---|---:|---:|---:|---:|---:|")
+    ratios = []
+    for i, (before, ing, after) in enumerate(rounds, 1):
+        ratio = 100 * ing["per_second"] / ((before["per_second"] + after["per_second"]) / 2)
+        ratios.append(ratio)
+        print(f"| round {i} | {ing['messages']:,} | {before['per_second']:,.0f} | {ing['per_second']:,.0f} | {after['per_second']:,.0f} | {ratio:.0f}% |")
+    lis = sum(i["messages"] for _, i, _ in rounds) / sum(i["total_seconds"] for _, i, _ in rounds)
+    bases = [rounds[0][0]] + [a for _, _, a in rounds]
+    base = sum(b["messages"] for b in bases) / sum(b["total_seconds"] for b in bases)
+    ordered = sorted(ratios)
+    median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+    print(f"| all rounds | {sum(i['messages'] for _, i, _ in rounds):,} | {base:,.0f} (every baseline) | {lis:,.0f} | | median {median:.0f}% ({ordered[0]:.0f}–{ordered[-1]:.0f}%) |")
+else:
+    # Runs before the rounds: one measured run between a baseline before and one after (the oldest: before only).
+    ib = last("ingest-baseline.json")
+    ing = last("ingest.json")
+    bases = [ib] + ([last("ingest-baseline-after.json")] if (out / "ingest-baseline-after.json").exists() else [])
+    mean = sum(b["per_second"] for b in bases) / len(bases)
+    print("| Ingestion, 2 consumers | messages | seconds | per second | vs baseline |")
+    print("|---|---:|---:|---:|---:|")
+    for b, when in zip(bases, ["before", "after"] if len(bases) > 1 else [""]):
+        label = f"baseline{' (' + when + ')' if when else ''}: consume + insert one row"
+        print(f"| {label} | {b['messages']:,} | {b['total_seconds']} | {b['per_second']:,.0f} | {100 * b['per_second'] / mean:.0f}% |")
+    ratios = " / ".join(f"{100 * ing['per_second'] / b['per_second']:.0f}%" for b in bases)
+    extra = f" (against each: {ratios})" if len(bases) > 1 else ""
+    print(f"| ORU^R01 → committed result (consumer-lis-testresult ×2) | {ing['messages']:,} | {ing['total_seconds']} | {ing['per_second']:,.0f} | {100 * ing['per_second'] / mean:.0f}%{extra} |")
 
 e2e = json.loads((out / "e2e.json").read_text().strip().splitlines()[-1])
 print()

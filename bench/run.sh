@@ -39,6 +39,10 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 start() { local log=$1; shift; "$@" >"$out/$log.log" 2>&1 & pids+=($!); }
 out=bench/results/$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$out"
+# How fast the machine is today: one fixed single-threaded loop, timed before the services start and after the
+# last run (these machines' speed moves by half within an hour; the report prints both beside the figures).
+probe() { python3 -c 'import time; t = time.perf_counter(); sum(i * i for i in range(10**7)); print(round(time.perf_counter() - t, 3))' >>"$out/probe.txt"; }
+probe
 
 # The raw baseline on 8300, and three more of it (8305-8307) for the baseline spread over four processes as the replicas are.
 for port in 8300 8305 8306 8307; do
@@ -121,50 +125,65 @@ http_run kit-registration POST "/api/v1/kits/registrations" \
   "{\"barcode\":\"{kit}\",\"collectedAt\":\"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",\"consentToTesting\":true}"
 
 fi
-[ "${BENCH_ONLY:-}" = http ] && { python3 bench/report.py "$out" --http-only | tee "$out/report.md"; exit 0; }
-bench ingest-baseline --count 10000 | tee "$out/ingest-baseline.json"
+[ "${BENCH_ONLY:-}" = http ] && { probe; python3 bench/report.py "$out" --http-only | tee "$out/report.md"; exit 0; }
+# Ingestion in rounds that alternate with the baseline (baseline, LIS, baseline, LIS, …, baseline): each LIS round is
+# read against the two baselines beside it, so a machine that gets faster or slower during the run (these ones
+# move by ±30% within minutes) moves both sides of a ratio; the report gives every round's ratio and their median.
+rounds=${BENCH_ROUNDS:-3} per=${BENCH_INGEST_COUNT:-4000}
+[ $((rounds * per)) -le 12000 ] || { echo "BENCH_ROUNDS × BENCH_INGEST_COUNT: at most 12,000 kits are set aside for the measured rounds" >&2; exit 1; }
 # Warm-up (untimed, the kits after the measured ones): a production consumer is long warm. Two rounds with
 # idle pauses: the runtime's tiered JIT recompiles hot methods in the background (tier 0, then instrumented,
 # then optimized), and on two busy cores it cannot catch up while the load runs; without the pauses the
 # "measured" run spent a fifth of the consumer's CPU in the JIT (BENCH_TRACE=1 shows it in jit-*.txt).
 for round in 0 1; do
-  bench ingest --count 1500 --offset $((10000 + round * 1500)) --seed "$out/seed.json" >/dev/null
+  bench ingest --count 1500 --offset $((12000 + round * 1500)) --seed "$out/seed.json" >/dev/null
   sleep 5
 done
+drained() { # the follow-up messages of the LIS rounds published, so that the next round starts on a quiet outbox
+  for _ in $(seq 1 300); do
+    [ "$(psql "${DTC_PG_URL%/*}/dtc_bench" -tAc "select count(*) from outbox where published_at is null")" = 0 ] && break; sleep 0.2
+  done
+}
+drained
 # What every process spends idle (timers, health checks, the relays' polls), to read the run's CPU net of it.
 bench/cpu.py snap "$out/cpu-idle-before.json"; sleep 5; bench/cpu.py snap "$out/cpu-idle-after.json"
-bench/cpu.py snap "$out/cpu-before.json"
-# Where the database's time goes in the measured run (scripts/infra.sh loads pg_stat_statements).
+# Where the database's time goes in the LIS rounds (scripts/infra.sh loads pg_stat_statements; the baseline's
+# statements are left out when it is read).
 pgss=$(psql "$DTC_PG_URL" -tAc "select 1 from pg_settings where name = 'shared_preload_libraries' and setting like '%pg_stat_statements%'" || true)
 [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "create extension if not exists pg_stat_statements" -c "select pg_stat_statements_reset()" >/dev/null
 [ -n "${BENCH_TRACE:-}" ] && wc -l "$out"/lis*.jit.txt >"$out/jit-before.txt"
-# BENCH_TRACE=1: a CPU profile (perf, JIT symbols from perf maps) of one LIS consumer during ingestion:
-# perf report -i bench/results/<run>/lis1.perf --no-children --sort symbol
-if [ -n "${BENCH_TRACE:-}" ]; then
-  perf record -F 499 -g -o "$out/lis1.perf" -p "$(pgrep -f 'Dtc.Consumers.dll.* --role lis-testresult' | head -1)" -- sleep 15 >"$out/trace.log" 2>&1 &
-  # and the PostgreSQL backends (perf report -i …/postgres.perf --no-children --sort symbol)
-  perf record -F 499 -o "$out/postgres.perf" -p "$(pgrep -d, postgres)" -- sleep 15 >>"$out/trace.log" 2>&1 &
-fi
-bench ingest --count 10000 --seed "$out/seed.json" | tee "$out/ingest.json"
-bench/cpu.py snap "$out/cpu-after.json"
+bench ingest-baseline --count "$per" | tee "$out/ingest-baseline-0.json"
+befores=() afters=()
+for r in $(seq 1 "$rounds"); do
+  # BENCH_TRACE=1: a CPU profile (perf, JIT symbols from perf maps) of one LIS consumer during the first round:
+  # perf report -i bench/results/<run>/lis1.perf --no-children --sort symbol
+  if [ -n "${BENCH_TRACE:-}" ] && [ "$r" = 1 ]; then
+    perf record -F 499 -g -o "$out/lis1.perf" -p "$(pgrep -f 'Dtc.Consumers.dll.* --role lis-testresult' | head -1)" -- sleep 4 >"$out/trace.log" 2>&1 &
+    # and the PostgreSQL backends (perf report -i …/postgres.perf --no-children --sort symbol)
+    perf record -F 499 -o "$out/postgres.perf" -p "$(pgrep -d, postgres)" -- sleep 4 >>"$out/trace.log" 2>&1 &
+  fi
+  bench/cpu.py snap "$out/cpu-before-$r.json"; befores+=("$out/cpu-before-$r.json")
+  bench ingest --count "$per" --offset $(((r - 1) * per)) --seed "$out/seed.json" | tee "$out/ingest-$r.json"
+  bench/cpu.py snap "$out/cpu-after-$r.json"; afters+=("$out/cpu-after-$r.json")
+  drained
+  bench ingest-baseline --count "$per" | tee "$out/ingest-baseline-$r.json"
+done
 [ -n "${BENCH_TRACE:-}" ] && wc -l "$out"/lis*.jit.txt >"$out/jit-after.txt"
+measured=$((rounds * per))
 [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -P pager=off -c "
   select calls, round(total_plan_time::numeric, 0) as plan_ms, round(total_exec_time::numeric, 0) as exec_ms,
-         round(((total_plan_time + total_exec_time) / 10000)::numeric, 3) as ms_per_message, rows,
+         round(((total_plan_time + total_exec_time) / $measured)::numeric, 3) as ms_per_message, rows,
          left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
-  from pg_stat_statements join pg_database d on d.oid = dbid where d.datname = 'dtc_bench'
+  from pg_stat_statements join pg_database d on d.oid = dbid
+  where d.datname = 'dtc_bench' and query not like '%bench_baseline%'
   order by total_plan_time + total_exec_time desc limit 25" >"$out/ingest-statements.txt"
-bench/cpu.py diff "$out/cpu-before.json" "$out/cpu-after.json" 10000 "$out/cpu-idle-before.json" "$out/cpu-idle-after.json" | tee "$out/ingest-cpu.md"
-# The baseline once more, after the measured run (its follow-up messages published first): the ratio is taken
-# against both, so a machine that got busier or quieter during the run shows instead of skewing it.
-for _ in $(seq 1 300); do
-  [ "$(psql "${DTC_PG_URL%/*}/dtc_bench" -tAc "select count(*) from outbox where published_at is null")" = 0 ] && break; sleep 0.2
-done
-bench ingest-baseline --count 10000 | tee "$out/ingest-baseline-after.json"
+bench/cpu.py diff "$(IFS=,; echo "${befores[*]}")" "$(IFS=,; echo "${afters[*]}")" "$measured" \
+  "$out/cpu-idle-before.json" "$out/cpu-idle-after.json" | tee "$out/ingest-cpu.md"
 # vmstat beside the end-to-end run: its latency spikes read against CPU and I/O wait, second by second.
 vmstat -n 1 >"$out/e2e-vmstat.txt" & vmstat_pid=$!
 bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" --dump "$out/e2e-latencies.tsv" \
   --apis http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303,http://127.0.0.1:8304 | tee "$out/e2e.json"
 kill "$vmstat_pid" 2>/dev/null || true
+probe
 
 python3 bench/report.py "$out" | tee "$out/report.md"
