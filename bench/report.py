@@ -101,3 +101,6 @@ print(f"| End to end at a steady {e2e['rate']}/s (LIS publish → …) | message
 print("|---|---:|---:|---:|---:|")
 print(f"| … result released in the database (every message, watched every 10 ms) | {e2e['messages']:,} | {e2e['p50_ms']} | {e2e['p99_ms']} | {e2e['max_ms']} |")
 print(f"| … result in the patient's list through the API (1 in 10, polled every 20 ms) | {e2e['api_sampled']:,} | {e2e['api_p50_ms']} | {e2e['api_p99_ms']} | {e2e['api_max_ms']} |")
+if e2e.get("unseen") or e2e.get("api_unseen"):
+    print()
+    print(f"**Not seen within a minute of the last publish: {e2e['unseen']} in the database, {e2e['api_unseen']} through the API** (counted as infinitely late).")

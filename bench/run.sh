@@ -143,6 +143,12 @@ drained() { # the follow-up messages of the LIS rounds published, so that the ne
   for _ in $(seq 1 300); do
     [ "$(psql "${DTC_PG_URL%/*}/dtc_bench" -tAc "select count(*) from outbox where published_at is null")" = 0 ] && break; sleep 0.2
   done
+  # and taken off the queues whose consumers are not part of the bench (wrk-default's notification jobs, the CRM's
+  # hand-off queue), as their consumers would in production: a backlog growing by two quorum-queue messages per
+  # result over the whole run is not what the broker carries there.
+  for q in wrk.default crm.outbound; do
+    curl -sf -u "$DTC_MQ_USER:$DTC_MQ_PASSWORD" -X DELETE "$DTC_MQ_MANAGEMENT/api/queues/bench/$q/contents" >/dev/null || true
+  done
 }
 drained
 # What every process spends idle (timers, health checks, the relays' polls), to read the run's CPU net of it.
@@ -179,6 +185,17 @@ measured=$((rounds * per))
   order by total_plan_time + total_exec_time desc limit 25" >"$out/ingest-statements.txt"
 bench/cpu.py diff "$(IFS=,; echo "${befores[*]}")" "$(IFS=,; echo "${afters[*]}")" "$measured" \
   "$out/cpu-idle-before.json" "$out/cpu-idle-after.json" | tee "$out/ingest-cpu.md"
+drained
+# The API replicas answer the end-to-end run's pollers: warm them first when the HTTP part did not (BENCH_ONLY=ingest).
+# Cold, their first polls are JIT-slow, the pollers pile up behind them, and the run measures the spiral.
+warm_list() {
+  local runs=() i
+  for i in 1 2 3 4; do
+    TOKEN=$(token $((i - 1))) wrk -t1 -c8 -d3s -s bench/wrk.lua "http://127.0.0.1:830$i/api/v1/results?limit=5" >/dev/null & runs+=($!)
+  done
+  wait "${runs[@]}"
+}
+[ -n "${bench_http:-}" ] || warm warm_list
 # vmstat beside the end-to-end run: its latency spikes read against CPU and I/O wait, second by second.
 vmstat -n 1 >"$out/e2e-vmstat.txt" & vmstat_pid=$!
 bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" --dump "$out/e2e-latencies.tsv" \

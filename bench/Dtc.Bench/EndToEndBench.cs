@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dtc.Messaging;
 using RabbitMQ.Client;
 
@@ -76,13 +77,15 @@ public static class EndToEndBench
         }
         Array.Sort(committed);
         latencies.Sort();
+        // A message not seen within the minute after the last publish counts as infinitely late (JSON: Infinity) and is counted.
         Console.WriteLine(JsonSerializer.Serialize(new
         {
-            bench = "e2e", rate, messages = total,
+            bench = "e2e", rate, messages = total, unseen = committed.Count(double.IsPositiveInfinity),
+            api_unseen = latencies.Count(double.IsPositiveInfinity),
             p50_ms = Percentile(committed, 0.5), p99_ms = Percentile(committed, 0.99), max_ms = Math.Round(committed[^1], 1),
             api_sampled = latencies.Count, api_p50_ms = Percentile([.. latencies], 0.5), api_p99_ms = Percentile([.. latencies], 0.99),
             api_max_ms = Math.Round(latencies[^1], 1),
-        }));
+        }, new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         return 0;
     }
 
