@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command runs every benchmark, bounded in time (about 6 minutes):
+# One command runs every benchmark, bounded in time (about 8 minutes):
 #   bench/run.sh [seconds-per-http-run, default 10]
 # It builds Release, starts 4 API replicas, 2 LIS consumers, the other consumers and the raw
 # baseline servers on a database (dtc_bench) and a RabbitMQ virtual host (bench) of their own,
