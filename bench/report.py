@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns one bench/run.sh output folder into the markdown table docs/PERFORMANCE.md quotes."""
-import json, pathlib, sys
+import json, pathlib, statistics, sys
 
 out = pathlib.Path(sys.argv[1])
 
@@ -77,9 +77,7 @@ if (out / "ingest-1.json").exists():
     lis = sum(i["messages"] for _, i, _ in rounds) / sum(i["total_seconds"] for _, i, _ in rounds)
     bases = [rounds[0][0]] + [a for _, _, a in rounds]
     base = sum(b["messages"] for b in bases) / sum(b["total_seconds"] for b in bases)
-    ordered = sorted(ratios)
-    median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
-    print(f"| all rounds | {sum(i['messages'] for _, i, _ in rounds):,} | {base:,.0f} (every baseline) | {lis:,.0f} | | median {median:.0f}% ({ordered[0]:.0f}–{ordered[-1]:.0f}%) |")
+    print(f"| all rounds | {sum(i['messages'] for _, i, _ in rounds):,} | {base:,.0f} (every baseline) | {lis:,.0f} | | median {statistics.median(ratios):.0f}% ({min(ratios):.0f}–{max(ratios):.0f}%) |")
 else:
     # Runs before the rounds: one measured run between a baseline before and one after (the oldest: before only).
     ib = last("ingest-baseline.json")

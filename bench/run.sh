@@ -188,14 +188,7 @@ bench/cpu.py diff "$(IFS=,; echo "${befores[*]}")" "$(IFS=,; echo "${afters[*]}"
 drained
 # The API replicas answer the end-to-end run's pollers: warm them first when the HTTP part did not (BENCH_ONLY=ingest).
 # Cold, their first polls are JIT-slow, the pollers pile up behind them, and the run measures the spiral.
-warm_list() {
-  local runs=() i
-  for i in 1 2 3 4; do
-    TOKEN=$(token $((i - 1))) wrk -t1 -c8 -d3s -s bench/wrk.lua "http://127.0.0.1:830$i/api/v1/results?limit=5" >/dev/null & runs+=($!)
-  done
-  wait "${runs[@]}"
-}
-[ -n "${bench_http:-}" ] || warm warm_list
+[ -n "${bench_http:-}" ] || warming=1 warm http_run results-list GET "/api/v1/results?limit=5"
 # vmstat beside the end-to-end run: its latency spikes read against CPU and I/O wait, second by second.
 vmstat -n 1 >"$out/e2e-vmstat.txt" & vmstat_pid=$!
 bench e2e --rate 200 --seconds 20 --kit-offset 300 --seed "$out/seed.json" --dump "$out/e2e-latencies.tsv" \
