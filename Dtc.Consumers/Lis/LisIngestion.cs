@@ -12,7 +12,8 @@ public static class LisIngestion
             .Validate(o => o.QuarantineGaugeInterval > TimeSpan.Zero, "Lis:QuarantineGaugeInterval must be positive.").ValidateOnStart();
         builder.Services.TryAddSingleton<LisTelemetry>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, LisTelemetry.CommitHook>());
-        builder.Services.AddTransient<ReportWriter>(); // per message: it holds the message's rows
+        builder.Services.AddTransient<ReportWriter>(); // per message: it holds the statuses the message leaves its kits in
+        builder.Services.AddScoped<ReportBatch>(); // per transaction: a batch's messages add to the same rows
         builder.Services.AddHostedService<QuarantineGauge>();
         return builder;
     }

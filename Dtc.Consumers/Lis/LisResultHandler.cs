@@ -16,8 +16,9 @@ namespace Dtc.Consumers.Lis;
 /// is parked with the parser's reason; one that cannot be attached to its kit's patient is quarantined
 /// (committed, acked, attached to no one); the rest is stored under the kits' row locks (README: Result
 /// release rules). Round trips besides the bus's own: lock and read (one), the result rows (one, or in a
-/// batch none: they go with the next message's lock and read); the outbox rows go with the consumer's
-/// flush, one for a whole batch of messages.
+/// batch none: they go with the batch's outbox rows, one statement per table for the whole batch, or with
+/// the read of a later message of the same kit); the outbox rows go with the consumer's flush, one for a
+/// whole batch of messages.
 /// </summary>
 public sealed partial class LisResultHandler(
     DtcDbContext db, ReportWriter writer, DeferredStatements deferred, TimeProvider clock, LisTelemetry telemetry, ILogger<LisResultHandler> logger) : IRawMessageHandler
@@ -45,7 +46,7 @@ public sealed partial class LisResultHandler(
     {
         // The consumer's transaction is all or nothing: a savepoint per SaveChanges would cost two round trips and save nothing.
         db.Database.AutoSavepointsEnabled = false;
-        var (kits, existing) = await LisRows.LockAsync(db, deferred,
+        var (kits, existing) = await LisRows.LockAsync(db, deferred, writer.Batch,
             [.. reports.Select(r => r.KitBarcode).Distinct()], [.. reports.Select(r => r.Accession).Distinct()], message.SourceMessageId, ct);
         var now = clock.GetUtcNow();
         foreach (var report in reports)
@@ -64,8 +65,8 @@ public sealed partial class LisResultHandler(
             var row = existing.SingleOrDefault(r => r.KitId == kit.KitId && r.Accession == report.Accession);
             places.Add(await writer.WriteAsync(message, report, kit, row, now, ct));
         }
-        // In a batch, the rows go with the next message's read or the batch's outbox rows; alone, now, so that a
-        // value PostgreSQL refuses is this message's error (parked above).
+        // In a batch, the rows go with the batch's outbox rows (or the read of a later message of these kits); alone,
+        // now, so that a value PostgreSQL refuses is this message's error (parked above).
         await writer.Batch.ExecuteAsync(db, context.InBatch ? deferred : null, ct);
         // The outbox rows (and a quarantined message) are saved by the consumer: once for a whole batch.
         var outcome = places.Contains(VersionPlace.Current) ? LisOutcome.Stored

@@ -11,7 +11,7 @@ public sealed record ReportRow(
     Guid Id, Guid KitId, string Accession, string Status, int CurrentVersion, Guid CurrentVersionId,
     DateTimeOffset IssuedAt, bool Released, bool HasMessage);
 
-/// <summary>The one read of the handler: one round trip, two statements (and the rows the batch's previous message left).</summary>
+/// <summary>The one read of the handler: one round trip, two statements (and the batch's rows of its kits, when it has any).</summary>
 internal static class LisRows
 {
     // 1. Lock the kits (in id order, so two messages never wait on each other): every version of a kit's
@@ -40,13 +40,15 @@ internal static class LisRows
         """;
 
     public static async Task<(Dictionary<string, KitOwner> Kits, List<ReportRow> Reports)> LockAsync(
-        DtcDbContext db, DeferredStatements deferred, string[] barcodes, string[] accessions, string sourceMessageId, CancellationToken ct)
+        DtcDbContext db, DeferredStatements deferred, ReportBatch held, string[] barcodes, string[] accessions, string sourceMessageId,
+        CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
-        // The rows the batch's previous message left (DeferredStatements) go first: this read sees them, and
-        // they cost no round trip of their own.
-        deferred.MoveTo(batch);
+        // What the batch's earlier messages left (DeferredStatements) goes first, so that this read sees it, at
+        // no round trip of its own. Their result rows only when they include these kits': otherwise they stay
+        // held, to go out as one statement per table with the batch's outbox rows.
+        deferred.MoveTo(batch, withHeldRows: held.Touches(barcodes));
         // Prepared statements are planned anew on every run as long as PostgreSQL guesses a custom plan cheaper
         // (it did here, costing more than the run itself): this transaction takes the generic plans, which
         // the lookups above are written for. SET LOCAL ends with the transaction.

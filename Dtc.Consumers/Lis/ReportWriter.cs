@@ -12,20 +12,21 @@ namespace Dtc.Consumers.Lis;
 /// <summary>
 /// Writes one report of a message as a new version, under its kit's lock, and what follows from it: the
 /// report's current state, the kit's status, and the events and notification job (README: Result release
-/// rules). The rows go into <see cref="Batch"/> (one round trip for the whole message); the outbox rows
-/// into the DbContext.
+/// rules). The rows go into <see cref="Batch"/> (the transaction's: one statement per table for all its
+/// messages); the outbox rows into the DbContext.
 /// </summary>
-public sealed class ReportWriter(DtcDbContext db)
+public sealed class ReportWriter(DtcDbContext db, ReportBatch batch)
 {
     /// <summary>The kits' statuses as this message leaves them (a message may carry several reports of one kit).</summary>
     readonly Dictionary<Guid, string> _kitStatus = [];
 
-    public ReportBatch Batch { get; } = new();
+    public ReportBatch Batch { get; } = batch;
 
     public async Task<VersionPlace> WriteAsync(
         LabMessage message, LabReportMessage report, KitOwner owner, ReportRow? row, DateTimeOffset now, CancellationToken ct)
     {
         if (row?.HasMessage == true) return VersionPlace.Duplicate;
+        Batch.Touch(owner.Barcode);
         var status = StatusOf(report);
         var rejected = report.SpecimenRejection is not null || status == ReportStatus.Cancelled;
         var effect = ReleaseRules.Decide(row is null ? null : new CurrentVersion(row.Status, row.IssuedAt, row.Released), status, report.IssuedAt, rejected);

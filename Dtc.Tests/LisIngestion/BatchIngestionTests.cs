@@ -50,9 +50,10 @@ public sealed class BatchIngestionTests
         Assert.All(await db.Kits.Where(k => barcodes.Contains(k.Barcode)).ToListAsync(), k => Assert.Equal(KitStatus.Resulted, k.Status));
         Assert.Equal(40, (await bed.PublishedAsync<ResultReleased>()).Count);
         Assert.Equal(40, (await bed.PublishedAsync<NotificationSend>()).Select(n => n.DedupeKey).Distinct().Count());
-        // Fewer transactions than messages.
+        // Fewer transactions than messages, and a batch's observations written by one statement, not one per message.
         var transactions = await LisTransactionsAsync(db);
         Assert.InRange(transactions, 1, 20);
+        Assert.InRange(await ObservationStatementsAsync(db), 1, transactions);
     }
 
     [Fact]
@@ -134,6 +135,73 @@ public sealed class BatchIngestionTests
     }
 
     [Fact]
+    public async Task VersionsOfKitsInterleavedInABatchAndTwoReportsOfOneKitInOneMessageAreStoredAsHandledInTurn()
+    {
+        // A batch holds its result rows until a message of a kit they touch is read (then they go first, so that
+        // the read sees them) or the batch ends. Here the versions of eight kits come round-robin, so the rows of
+        // the other kits stay held while a kit's next version flushes them; and messages with two reports of one
+        // kit change the kit twice, which the held rows write as one update.
+        await using var bed = await LisTestBed.StartAsync(replicas: 0, seedSamples: false);
+        await bed.Broker.DeclareTopologyAsync();
+        var issued = new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+        var kits = new List<(string Barcode, string Patient)>();
+        for (var i = 0; i < 12; i++)
+        {
+            var payload = $"7734{i:D6}";
+            var barcode = payload + KitBarcode.CheckDigit(payload);
+            await bed.AddPatientWithKitAsync($"PAT-{6000 + i}", "Sam", "O'Neil", new DateOnly(1970, 9, 1), barcode);
+            kits.Add((barcode, $"PAT-{6000 + i}^^^DTC^PI"));
+        }
+        A1cMessage Version(int kit, string status, int hours, string value) => new()
+        {
+            Barcode = kits[kit].Barcode, Accession = $"ACC-I{kit}", PatientId = kits[kit].Patient, Status = status,
+            IssuedAt = issued.AddHours(hours), Value = value,
+        };
+        // Kits 8–11: one message, a preliminary report then a final one of another accession.
+        string TwoReports(int kit)
+        {
+            var preliminary = new A1cMessage { Barcode = kits[kit].Barcode, Accession = $"ACC-T{kit}a", PatientId = kits[kit].Patient, Status = "P", Value = "5.8" }.ToString();
+            var final = new A1cMessage { Barcode = kits[kit].Barcode, Accession = $"ACC-T{kit}b", PatientId = kits[kit].Patient, Status = "F", Value = "6.3" }.ToString();
+            return preliminary + string.Concat(final.Split('\r').Where(s => s.StartsWith("OBR|", StringComparison.Ordinal) || s.StartsWith("OBX|", StringComparison.Ordinal))
+                .Select(s => s.Replace("OBR|1|", "OBR|2|", StringComparison.Ordinal) + "\r"));
+        }
+        (string Status, int Hours, string Value)[] versions = [("P", 0, "5.9"), ("F", 2, "6.1"), ("P", 1, "6.0"), ("C", 3, "6.2")];
+        foreach (var (status, hours, value) in versions)
+        {
+            for (var kit = 0; kit < 8; kit++) await bed.PublishHl7Async(Version(kit, status, hours, value).ToString());
+            if (status == "F") for (var kit = 8; kit < 12; kit++) await bed.PublishHl7Async(TwoReports(kit));
+        }
+
+        await using var host = await ServiceHost.StartAsync(bed.Database, bed.Broker, b => b.AddConsumerRole(ConsumerRole.LisTestResult));
+        using var metrics = MetricProbe.Start([host.Services]);
+
+        await bed.HandledAsync(36);
+        Assert.Equal(0, metrics.Sum("dtc.messaging.batch.rollbacks", "queue=" + Topology.Queues.LisTestResult));
+        for (var kit = 0; kit < 8; kit++)
+        {
+            var report = await bed.ReportAsync(kits[kit].Barcode);
+            Assert.NotNull(report);
+            Assert.Equal("corrected", report.Status);
+            Assert.Equal(["preliminary", "preliminary", "final", "corrected"], report.Versions.Select(v => v.Status));
+            Assert.Equal([5.9m, 6.0m, 6.1m, 6.2m], report.Versions.Select(v => v.Observations.Single().NumericValue!.Value));
+            Assert.Single(report.Versions, v => v.SupersededAt is null);
+        }
+        await using var db = bed.Db();
+        for (var kit = 8; kit < 12; kit++)
+        {
+            var stored = await db.Kits.SingleAsync(k => k.Barcode == kits[kit].Barcode);
+            Assert.Equal(KitStatus.Resulted, stored.Status);
+            Assert.NotNull(stored.ReceivedAt);
+            Assert.NotNull(stored.ResultedAt);
+            var reports = await db.LabReports.Where(r => r.KitId == stored.Id).OrderBy(r => r.Accession).ToListAsync();
+            Assert.Equal([("preliminary", false), ("final", true)], reports.Select(r => (r.Status, r.Released)));
+        }
+        Assert.All(await db.Kits.Where(k => kits.Select(x => x.Barcode).Contains(k.Barcode)).ToListAsync(), k => Assert.Equal(KitStatus.Resulted, k.Status));
+        Assert.Equal(16, await db.LabReports.CountAsync());
+        Assert.InRange(await LisTransactionsAsync(db), 1, 18);
+    }
+
+    [Fact]
     public async Task AValuePostgreSqlRefusesInABacklogIsParkedWithItsReasonAndTheRestStored()
     {
         // Its rows are sent with another message's read or with the batch's outbox rows, so the error surfaces
@@ -163,6 +231,13 @@ public sealed class BatchIngestionTests
         Assert.NotNull(await bed.ReportAsync("48219573028"));
         Assert.NotNull(await bed.ReportAsync("91344700256"));
     }
+
+    /// <summary>
+    /// The statements that inserted observations: rows one statement inserts share its transaction id (xmin)
+    /// and its command id within the transaction (cmin).
+    /// </summary>
+    static Task<int> ObservationStatementsAsync(Dtc.Data.DtcDbContext db) =>
+        db.Database.SqlQuery<int>($"select count(distinct (xmin::text, cmin::text))::int as \"Value\" from observations").SingleAsync();
 
     /// <summary>The transactions the LIS consumer committed: the inbox rows of a batch share its one insert's timestamp.</summary>
     static Task<int> LisTransactionsAsync(Dtc.Data.DtcDbContext db) =>
