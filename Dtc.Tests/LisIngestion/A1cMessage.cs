@@ -34,4 +34,10 @@ public sealed record A1cMessage
         if (RejectReason is not null) text += $"SPM|1|{Barcode}||BLD^Whole blood^HL70487|||||||||||||20261119070000||||{RejectReason}\r";
         return text;
     }
+
+    /// <summary>This message with <paramref name="second"/>'s report (its OBR and OBX segments) after its own, as OBR set 2.</summary>
+    public string WithSecondReport(A1cMessage second) =>
+        ToString() + string.Concat(second.ToString().Split('\r')
+            .Where(s => s.StartsWith("OBR|", StringComparison.Ordinal) || s.StartsWith("OBX|", StringComparison.Ordinal))
+            .Select(s => s.Replace("OBR|1|", "OBR|2|", StringComparison.Ordinal) + "\r"));
 }

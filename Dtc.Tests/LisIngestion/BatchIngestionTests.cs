@@ -161,13 +161,9 @@ public sealed class BatchIngestionTests
             IssuedAt = issued.AddHours(hours), Value = value,
         };
         // Kits 8–11: one message, a preliminary report then a final one of another accession.
-        string TwoReports(int kit)
-        {
-            var preliminary = new A1cMessage { Barcode = kits[kit].Barcode, Accession = $"ACC-T{kit}a", PatientId = kits[kit].Patient, Status = "P", Value = "5.8" }.ToString();
-            var final = new A1cMessage { Barcode = kits[kit].Barcode, Accession = $"ACC-T{kit}b", PatientId = kits[kit].Patient, Status = "F", Value = "6.3" }.ToString();
-            return preliminary + string.Concat(final.Split('\r').Where(s => s.StartsWith("OBR|", StringComparison.Ordinal) || s.StartsWith("OBX|", StringComparison.Ordinal))
-                .Select(s => s.Replace("OBR|1|", "OBR|2|", StringComparison.Ordinal) + "\r"));
-        }
+        string TwoReports(int kit) =>
+            new A1cMessage { Barcode = kits[kit].Barcode, Accession = $"ACC-T{kit}a", PatientId = kits[kit].Patient, Status = "P", Value = "5.8" }
+                .WithSecondReport(new A1cMessage { Barcode = kits[kit].Barcode, Accession = $"ACC-T{kit}b", PatientId = kits[kit].Patient, Status = "F", Value = "6.3" });
         (string Status, int Hours, string Value)[] versions = [("P", 0, "5.9"), ("F", 2, "6.1"), ("P", 1, "6.0"), ("C", 3, "6.2")];
         foreach (var (status, hours, value) in versions)
         {

@@ -74,11 +74,8 @@ public sealed class QuarantineTests
     public async Task OneUnmatchedReportQuarantinesTheWholeMessage()
     {
         await using var bed = await LisTestBed.StartAsync();
-        var a1c = new A1cMessage().ToString();
         // A second OBR group for a kit of no one.
-        var obr = a1c.Split('\r').Where(s => s.StartsWith("OBR|", StringComparison.Ordinal) || s.StartsWith("OBX|", StringComparison.Ordinal))
-            .Select(s => s.Replace("77300166491", "12345678903", StringComparison.Ordinal).Replace("OBR|1|", "OBR|2|", StringComparison.Ordinal));
-        await bed.PublishHl7Async(a1c + string.Join("\r", obr) + "\r");
+        await bed.PublishHl7Async(new A1cMessage().WithSecondReport(new A1cMessage { Barcode = "12345678903" }));
         await bed.HandledAsync(1);
 
         await using var db = bed.Db();
