@@ -57,7 +57,9 @@ public sealed class CustomerUpdateTests
         await using var bed = await ConsumerTestBed.StartAsync(ConsumerRole.Customer);
         var customer = await bed.AddCustomerAsync();
 
+        // Late: after the newer one was handled (sent together, the queue's lanes could handle both at once).
         await bed.External.PublishAsync(Crm(customer.Id, 3, phone: "+15555550103"));
+        await bed.HandledAsync(Topology.Queues.Customer, 1);
         await bed.External.PublishAsync(Crm(customer.Id, 2, phone: "+15555550102", givenName: "Anna"));
         await bed.HandledAsync(Topology.Queues.Customer, 2);
 
@@ -75,8 +77,12 @@ public sealed class CustomerUpdateTests
         CustomerProfileUpdated Profile(long version, string family) =>
             new(customer.Id, version, "Ana", family, new DateOnly(1985, 2, 14), "+15555550100", newAddress, "America/Los_Angeles");
 
+        // Delivered newest first, each handled before the next arrives (sent together, the queue's lanes could
+        // handle them at once, and commit an older one first).
         await bed.External.PublishAsync(Profile(4, "Rivera-Lopez"));
+        await bed.HandledAsync(Topology.Queues.Customer, 1);
         await bed.External.PublishAsync(Profile(3, "Lopez"));
+        await bed.HandledAsync(Topology.Queues.Customer, 2);
         await bed.External.PublishAsync(Profile(2, "Old"));
         await bed.HandledAsync(Topology.Queues.Customer, 3);
 
