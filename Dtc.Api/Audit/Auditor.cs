@@ -6,16 +6,17 @@ using Dtc.Data.Audit;
 namespace Dtc.Api.Audit;
 
 /// <summary>
-/// Writes the audit event of a read or change of PHI (DESIGN.md §2) into the request's DbContext, so that
-/// it commits in the same transaction as the change, or, for a read, before the data leaves the server.
+/// Writes the audit event of a read or change of PHI (DESIGN.md §2): a change's into the request's DbContext,
+/// so that it commits in the same transaction as the change; a read's through the <see cref="AuditLog"/>,
+/// committed before the data leaves the server.
 /// </summary>
-public sealed class Auditor(DtcDbContext db, IHttpContextAccessor http, TimeProvider clock)
+public sealed class Auditor(DtcDbContext db, AuditLog log, IHttpContextAccessor http, TimeProvider clock)
 {
     /// <summary>Adds the event; the caller's SaveChanges writes it with the change it records.</summary>
     public void Record(string action, Guid customerId, string resourceType, object? resourceId = null) =>
         db.AuditEvents.Add(Event(action, customerId, resourceType, resourceId));
 
-    /// <summary>The event for this request, for a caller that writes it itself (see ResultListQuery).</summary>
+    /// <summary>The event for this request.</summary>
     public AuditEvent Event(string action, Guid customerId, string resourceType, object? resourceId = null)
     {
         var context = http.HttpContext;
@@ -35,16 +36,28 @@ public sealed class Auditor(DtcDbContext db, IHttpContextAccessor http, TimeProv
     /// <summary>
     /// Runs <paramref name="read"/>, then writes its event before the data leaves: if the event cannot be
     /// written the caller gets an error, never the data. A read that finds nothing (null) records nothing.
-    /// No transaction is needed for that (a read commits nothing), so it costs two round trips, not four.
     /// </summary>
     public async Task<T?> ReadAsync<T>(string action, Guid customerId, string resourceType, object? resourceId,
         Func<CancellationToken, Task<T?>> read, CancellationToken ct)
     {
         var result = await read(ct);
         if (result is null) return result;
-        Record(action, customerId, resourceType, resourceId);
-        await db.SaveChangesAsync(ct);
+        await log.WriteAsync(Event(action, customerId, resourceType, resourceId));
         return result;
+    }
+
+    /// <summary>
+    /// Writes the event of a read that is always recorded (a list, empty or not) while <paramref name="read"/>
+    /// runs, and returns the data only once both are done: the event is still committed before the data
+    /// leaves, and the read does not wait for the commit to start.
+    /// </summary>
+    public async Task<T> ReadAlwaysAsync<T>(string action, Guid customerId, string resourceType,
+        Func<CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        var written = log.WriteAsync(Event(action, customerId, resourceType));
+        var result = read(ct);
+        await Task.WhenAll(written, result);
+        return await result;
     }
 }
 

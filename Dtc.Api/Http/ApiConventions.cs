@@ -22,6 +22,7 @@ public static class ApiConventions
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddHttpContextAccessor();
         services.AddScoped<Auditor>();
+        services.AddSingleton<AuditLog>();
         builder.AddRateLimits();
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<BearerSecurityTransformer>());
         return builder;
