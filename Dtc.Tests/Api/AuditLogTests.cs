@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Dtc.Api.Audit;
@@ -45,6 +47,29 @@ public sealed class AuditLogTests(ApiFixture fixture) : IClassFixture<ApiFixture
     async Task<long> EventsAsync(Guid customerId, string action) =>
         await fixture.Database.ScalarAsync<long>($"select count(*) from audit_events where customer_id = '{customerId}' and action = '{action}'");
 
+    /// <summary>The Dtc.Audit measurements of this class's API only (other tests' APIs run in the same process).</summary>
+    MeterListener Listen(ConcurrentQueue<(string Instrument, long Value, string? Outcome)> measured)
+    {
+        var factory = Api.Services.GetRequiredService<IMeterFactory>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Meter.Name == AuditLog.MeterName) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, value, tags, _) => measured.Enqueue((i.Name, value, Outcome(tags))));
+        listener.SetMeasurementEventCallback<int>((i, value, tags, _) => measured.Enqueue((i.Name, value, Outcome(tags))));
+        listener.Start();
+        return listener;
+
+        static string? Outcome(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags) if (tag.Key == "outcome") return tag.Value as string;
+            return null;
+        }
+    }
+
     /// <summary>Waits until the log's writer has an insert in flight (waiting on the lock) and <paramref name="queued"/> events behind it.</summary>
     async Task WriteInFlightAsync(int queued)
     {
@@ -89,6 +114,8 @@ public sealed class AuditLogTests(ApiFixture fixture) : IClassFixture<ApiFixture
         var others = new List<(Patient Patient, Guid ReportId)>();
         for (var i = 0; i < 12; i++) others.Add(await PatientWithResultAsync());
 
+        var measured = new ConcurrentQueue<(string Instrument, long Value, string? Outcome)>();
+        using var listener = Listen(measured);
         Task<HttpResponseMessage> held;
         List<Task<HttpResponseMessage>> queued;
         await using (await LockAuditTableAsync())
@@ -104,6 +131,7 @@ public sealed class AuditLogTests(ApiFixture fixture) : IClassFixture<ApiFixture
         Assert.Equal(others.Count, await fixture.Database.ScalarAsync<long>($"select count(*) from audit_events where customer_id in ({ids})"));
         // One insert, one transaction, for the twelve events that waited together.
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>($"select count(distinct xmin::text) from audit_events where customer_id in ({ids})"));
+        Assert.Contains(("dtc.audit.batch.size", (long)others.Count, (string?)null), measured);
     }
 
     [Fact]
@@ -124,6 +152,8 @@ public sealed class AuditLogTests(ApiFixture fixture) : IClassFixture<ApiFixture
             await command.ExecuteNonQueryAsync();
         }
 
+        var measured = new ConcurrentQueue<(string Instrument, long Value, string? Outcome)>();
+        using var listener = Listen(measured);
         Task<HttpResponseMessage> held, refusedList, neighbourList;
         await using (await LockAuditTableAsync())
         {
@@ -142,5 +172,7 @@ public sealed class AuditLogTests(ApiFixture fixture) : IClassFixture<ApiFixture
         Assert.Equal([neighbour.ReportId], page!.Items.Select(r => r.Id));
         Assert.Equal(0, await EventsAsync(refused.Patient.Id, AuditActions.ResultList));
         Assert.Equal(1, await EventsAsync(neighbour.Patient.Id, AuditActions.ResultList));
+        Assert.Equal([1L], measured.Where(m => m.Instrument == "dtc.audit.events" && m.Outcome == "failed").Select(m => m.Value));
+        Assert.Equal(2, measured.Where(m => m.Instrument == "dtc.audit.events" && m.Outcome == "written").Sum(m => m.Value)); // the held one, the neighbour
     }
 }
