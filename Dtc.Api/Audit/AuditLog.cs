@@ -72,43 +72,30 @@ public sealed class AuditLog : IAsyncDisposable
         while (await queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            await WriteAsync(batch);
+            await CommitAsync(batch);
             batch.Clear();
         }
     }
 
     /// <summary>
-    /// Writes the batch; if that fails, each event alone, so that one event the database refuses fails only
+    /// Commits the batch; if that fails, each event alone, so that one event the database refuses fails only
     /// its own request, not the others that happened to share its write.
     /// </summary>
-    async Task WriteAsync(List<Pending> batch)
+    async Task CommitAsync(IReadOnlyList<Pending> batch)
     {
         try
         {
             await InsertAsync(batch);
             Written(batch);
-            return;
         }
         catch (Exception error) when (batch.Count > 1)
         {
             logger.LogWarning(error, "Writing {Count} audit events together failed; writing them one by one", batch.Count);
+            foreach (var pending in batch) await CommitAsync([pending]);
         }
         catch (Exception error)
         {
             Fail(batch[0], error);
-            return;
-        }
-        foreach (var pending in batch)
-        {
-            try
-            {
-                await InsertAsync([pending]);
-                Written([pending]);
-            }
-            catch (Exception error)
-            {
-                Fail(pending, error);
-            }
         }
     }
 
