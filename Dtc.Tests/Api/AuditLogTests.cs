@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using Dtc.Api.Audit;
 using Dtc.Api.Http;
 using Dtc.Api.Results;
+using Dtc.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -47,28 +48,10 @@ public sealed class AuditLogTests(ApiFixture fixture) : IClassFixture<ApiFixture
     async Task<long> EventsAsync(Guid customerId, string action) =>
         await fixture.Database.ScalarAsync<long>($"select count(*) from audit_events where customer_id = '{customerId}' and action = '{action}'");
 
-    /// <summary>The Dtc.Audit measurements of this class's API only (other tests' APIs run in the same process).</summary>
-    MeterListener Listen(ConcurrentQueue<(string Instrument, long Value, string? Outcome)> measured)
-    {
-        var factory = Api.Services.GetRequiredService<IMeterFactory>();
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Scope == factory && instrument.Meter.Name == AuditLog.MeterName) l.EnableMeasurementEvents(instrument);
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((i, value, tags, _) => measured.Enqueue((i.Name, value, Outcome(tags))));
-        listener.SetMeasurementEventCallback<int>((i, value, tags, _) => measured.Enqueue((i.Name, value, Outcome(tags))));
-        listener.Start();
-        return listener;
-
-        static string? Outcome(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            foreach (var tag in tags) if (tag.Key == "outcome") return tag.Value as string;
-            return null;
-        }
-    }
+    /// <summary>The Dtc.Audit measurements of this class's API only: instrument, value, outcome tag.</summary>
+    MeterListener Listen(ConcurrentQueue<(string Instrument, long Value, string? Outcome)> measured) =>
+        ServiceMeters.Listen(Api.Services, AuditLog.MeterName, (name, value, tags) =>
+            measured.Enqueue((name, (long)value, tags.FirstOrDefault(t => t.Key == "outcome").Value as string)));
 
     /// <summary>Waits until the log's writer has an insert in flight (waiting on the lock) and <paramref name="queued"/> events behind it.</summary>
     async Task WriteInFlightAsync(int queued)

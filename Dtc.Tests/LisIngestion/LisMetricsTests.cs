@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using Dtc.Consumers.Lis;
 using Dtc.Data.Results;
 using Dtc.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtc.Tests.LisIngestion;
 
@@ -45,20 +44,7 @@ public sealed class LisMetricsTests
             n => n == 3, "the gauge to count two unresolved rows and the new quarantine");
     }
 
-    /// <summary>The Dtc.Lis instruments of this bed's consumer only (other tests run in the same process).</summary>
-    static MeterListener Listen(LisTestBed bed, Action<string, double> measured)
-    {
-        var factory = bed.Hosts[0].Services.GetRequiredService<IMeterFactory>();
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Scope == factory && instrument.Meter.Name == LisTelemetry.Name) l.EnableMeasurementEvents(instrument);
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((i, value, _, _) => measured(i.Name, value));
-        listener.SetMeasurementEventCallback<long>((i, value, _, _) => measured(i.Name, value));
-        listener.Start();
-        return listener;
-    }
+    /// <summary>The Dtc.Lis instruments of this bed's consumer only.</summary>
+    static MeterListener Listen(LisTestBed bed, Action<string, double> measured) =>
+        ServiceMeters.Listen(bed.Hosts[0].Services, LisTelemetry.Name, (name, value, _) => measured(name, value));
 }
