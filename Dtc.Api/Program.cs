@@ -6,7 +6,7 @@ using Dtc.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddDtcDatabase();
+builder.AddDtcDatabase(ApiDatabase.Tune);
 builder.AddDtcMessaging();
 builder.AddApiConventions();
 builder.AddAccounts();

@@ -9,7 +9,7 @@ namespace Dtc.Api.Results;
 /// <summary>
 /// The hottest read: a patient's results list, one statement in raw Npgsql (its audit event is written beside
 /// it, by <see cref="Audit.Auditor.ReadAlwaysAsync"/>). Conditions are appended only for the filters given,
-/// so each shape gets its own plan on the (customer_id, issued_at) index of released reports.
+/// so each shape gets its own prepared plan on the (customer_id, issued_at) index of released reports.
 /// </summary>
 internal static class ResultListQuery
 {
@@ -54,6 +54,7 @@ internal static class ResultListQuery
         await db.Database.OpenConnectionAsync(ct);
         try
         {
+            await command.PrepareAsync(ct); // planned once per connection and shape, not on every request
             var rows = new List<ResultSummary>(take + 1);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
