@@ -63,6 +63,18 @@ for port in 8300 8305 8306 8307; do
 done
 
 bench() { dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll "$@"; }
+# Where the database's time goes, per HTTP run and over the LIS rounds (scripts/infra.sh loads pg_stat_statements).
+pgss=$(psql "$DTC_PG_URL" -tAc "select 1 from pg_settings where name = 'shared_preload_libraries' and setting like '%pg_stat_statements%'" || true)
+[ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "create extension if not exists pg_stat_statements" >/dev/null
+statements() { # file, requests or messages to divide by, extra condition
+  psql "${DTC_PG_URL%/*}/dtc_bench" -P pager=off -c "
+  select calls, round(total_plan_time::numeric, 0) as plan_ms, round(total_exec_time::numeric, 0) as exec_ms,
+         round(((total_plan_time + total_exec_time) / $2)::numeric, 3) as ms_per_message, rows,
+         left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
+  from pg_stat_statements join pg_database d on d.oid = dbid
+  where d.datname = 'dtc_bench' ${3:-} and query not like '%pg_stat_statements%'
+  order by total_plan_time + total_exec_time desc limit 25" >"$1"
+}
 [ "${BENCH_ONLY:-}" = ingest ] || bench_http=1
 bench seed --api http://127.0.0.1:8301 --customers 64 --results 20 --kits 400 --out "$out/seed.json" | tee "$out/seed.txt"
 token() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['AccessToken'])"; }
@@ -92,12 +104,16 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
   # CPU per component over the measured run (wrk included), and with BENCH_TRACE=1 a perf profile of replica 1
   # (perf report -i bench/results/<run>/<name>.api1.perf --no-children --sort symbol).
   if [ -z "${warming:-}" ]; then
+    [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "select pg_stat_statements_reset()" >/dev/null
     bench/cpu.py snap "$out/$name.cpu-before.json"
     [ -n "${BENCH_TRACE:-}" ] && perf record -F 499 -g -o "$out/$name.api1.perf" -p "$(pgrep -f 'Dtc.Api.dll.* --urls http://127.0.0.1:8301')" -- sleep "$((secs - 1))" >>"$out/trace.log" 2>&1 &
   fi
   wait "${runs[@]}" # not a bare wait: the services are children of this shell too
-  [ -z "${warming:-}" ] && bench/cpu.py snap "$out/$name.cpu-after.json" && bench/cpu.py diff "$out/$name.cpu-before.json" "$out/$name.cpu-after.json" \
-    "$(python3 -c "import json; print(sum(json.loads(l)['requests'] for l in open('$file')))")" >"$out/$name.cpu.md"
+  if [ -z "${warming:-}" ]; then
+    local requests; requests=$(python3 -c "import json; print(sum(json.loads(l)['requests'] for l in open('$file')))")
+    bench/cpu.py snap "$out/$name.cpu-after.json" && bench/cpu.py diff "$out/$name.cpu-before.json" "$out/$name.cpu-after.json" "$requests" >"$out/$name.cpu.md"
+    [ -n "$pgss" ] && statements "$out/$name.statements.txt" "$requests"
+  fi
   return 0
 }
 if [ -n "${bench_http:-}" ]; then
@@ -153,10 +169,8 @@ drained() { # the follow-up messages of the LIS rounds published, so that the ne
 drained
 # What every process spends idle (timers, health checks, the relays' polls), to read the run's CPU net of it.
 bench/cpu.py snap "$out/cpu-idle-before.json"; sleep 5; bench/cpu.py snap "$out/cpu-idle-after.json"
-# Where the database's time goes in the LIS rounds (scripts/infra.sh loads pg_stat_statements; the baseline's
-# statements are left out when it is read).
-pgss=$(psql "$DTC_PG_URL" -tAc "select 1 from pg_settings where name = 'shared_preload_libraries' and setting like '%pg_stat_statements%'" || true)
-[ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "create extension if not exists pg_stat_statements" -c "select pg_stat_statements_reset()" >/dev/null
+# Where the database's time goes in the LIS rounds (the baseline's statements are left out when it is read).
+[ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "select pg_stat_statements_reset()" >/dev/null
 [ -n "${BENCH_TRACE:-}" ] && wc -l "$out"/lis*.jit.txt >"$out/jit-before.txt"
 bench ingest-baseline --count "$per" | tee "$out/ingest-baseline-0.json"
 befores=() afters=()
@@ -176,13 +190,7 @@ for r in $(seq 1 "$rounds"); do
 done
 [ -n "${BENCH_TRACE:-}" ] && wc -l "$out"/lis*.jit.txt >"$out/jit-after.txt"
 measured=$((rounds * per))
-[ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -P pager=off -c "
-  select calls, round(total_plan_time::numeric, 0) as plan_ms, round(total_exec_time::numeric, 0) as exec_ms,
-         round(((total_plan_time + total_exec_time) / $measured)::numeric, 3) as ms_per_message, rows,
-         left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
-  from pg_stat_statements join pg_database d on d.oid = dbid
-  where d.datname = 'dtc_bench' and query not like '%bench_baseline%'
-  order by total_plan_time + total_exec_time desc limit 25" >"$out/ingest-statements.txt"
+[ -n "$pgss" ] && statements "$out/ingest-statements.txt" "$measured" "and query not like '%bench_baseline%'"
 bench/cpu.py diff "$(IFS=,; echo "${befores[*]}")" "$(IFS=,; echo "${afters[*]}")" "$measured" \
   "$out/cpu-idle-before.json" "$out/cpu-idle-after.json" | tee "$out/ingest-cpu.md"
 drained
