@@ -1,48 +1,45 @@
+using Dtc.Data;
 using Dtc.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Dtc.Tests.Api;
 
 /// <summary>
-/// The API's connections (<see cref="Dtc.Api.Http.ApiDatabase"/>): once warm, its reads run on prepared plans
-/// (PostgreSQL plans nothing per request), and a connection handed back to the pool is not reset before the
-/// next request. Read from pg_stat_statements (scripts/infra.sh loads it, with planning tracked), for this
-/// class's own database only.
+/// The API's connections (<see cref="Dtc.Api.Http.ApiDatabase"/>): once warm, its reads are prepared on them,
+/// and a connection handed back to the pool is not reset before the next request (pg_stat_statements, which
+/// scripts/infra.sh loads, for this class's own database only).
 /// </summary>
 public sealed class ApiDatabaseTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     const int Warm = 150, Measured = 20;
 
-    /// <summary>Calls and plans, per statement text, in this database; read on a connection of its own outside any pool.</summary>
-    async Task<Dictionary<string, (long Calls, long Plans)>> StatementsAsync()
+    /// <summary>Calls per statement text in this database, read on a connection of its own outside any pool.</summary>
+    async Task<Dictionary<string, long>> StatementsAsync()
     {
         var unpooled = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Pooling = false }.ToString();
         await using var connection = new NpgsqlConnection(unpooled);
         await connection.OpenAsync();
         await using (var create = new NpgsqlCommand("create extension if not exists pg_stat_statements", connection)) await create.ExecuteNonQueryAsync();
         await using var command = new NpgsqlCommand("""
-            select query, sum(calls)::bigint, sum(plans)::bigint from pg_stat_statements
+            select query, sum(calls)::bigint from pg_stat_statements
             where dbid = (select oid from pg_database where datname = current_database()) group by query
             """, connection);
         await using var reader = await command.ExecuteReaderAsync();
-        var statements = new Dictionary<string, (long, long)>();
-        while (await reader.ReadAsync()) statements[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        var statements = new Dictionary<string, long>();
+        while (await reader.ReadAsync()) statements[reader.GetString(0)] = reader.GetInt64(1);
         return statements;
     }
 
-    static (long Calls, long Plans) Delta(Dictionary<string, (long Calls, long Plans)> before, Dictionary<string, (long Calls, long Plans)> after,
-        Func<string, bool> which) =>
-        after.Where(s => which(s.Key)).Aggregate((Calls: 0L, Plans: 0L), (sum, s) =>
-        {
-            var was = before.GetValueOrDefault(s.Key);
-            return (sum.Calls + s.Value.Calls - was.Calls, sum.Plans + s.Value.Plans - was.Plans);
-        });
+    static long Calls(Dictionary<string, long> before, Dictionary<string, long> after, Func<string, bool> which) =>
+        after.Where(s => which(s.Key)).Sum(s => s.Value - before.GetValueOrDefault(s.Key));
 
     static bool ResultReads(string query) => query.Contains("from lab_reports", StringComparison.OrdinalIgnoreCase);
     static bool Resets(string query) => query is "DISCARD ALL" or "SELECT pg_advisory_unlock_all()";
 
     [Fact]
-    public async Task WarmReadsRunOnPreparedPlansAndPooledConnectionsAreNotReset()
+    public async Task WarmReadsArePreparedAndPooledConnectionsAreNotReset()
     {
         var patient = await fixture.Api.SignUpAsync();
         var kit = Seed.Kit(patient.Id);
@@ -65,9 +62,17 @@ public sealed class ApiDatabaseTests(ApiFixture fixture) : IClassFixture<ApiFixt
         await ReadAsync(Measured);
         var after = await StatementsAsync();
 
-        var reads = Delta(before, after, ResultReads);
-        Assert.Equal(2 * Measured, reads.Calls); // the list and the one result, each request once
-        Assert.Equal(0, reads.Plans);
-        Assert.Equal(0, Delta(before, after, Resets).Calls);
+        Assert.Equal(2 * Measured, Calls(before, after, ResultReads)); // the list and the one result, each request once
+        // The one result's EF query is prepared on the API's pooled connections (the list's statement is prepared
+        // explicitly in any case). Whether PostgreSQL then also plans it now and then is its own choice (generic or
+        // custom plan, by cost), which on a test's near-empty tables varies: it is not asserted here.
+        await using (var scope = fixture.Api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
+            await db.Database.OpenConnectionAsync();
+            var prepared = await db.Database.SqlQueryRaw<string>("select statement as \"Value\" from pg_prepared_statements").ToListAsync();
+            Assert.Contains(prepared, statement => statement.Contains("report_versions") && statement.Contains("lab_reports"));
+        }
+        Assert.Equal(0, Calls(before, after, Resets));
     }
 }
