@@ -12,7 +12,8 @@ namespace Dtc.Api.Audit;
 /// Writes the audit events of reads, group-committed: the events of the requests that arrive while one
 /// write is in flight go together in the next, as one insert and one commit. <see cref="WriteAsync"/>
 /// completes only when its event is committed (synchronous commit: on disk), so a read's data still
-/// never leaves before its event is durable; if the write fails, every request waiting on it fails.
+/// never leaves before its event is durable; if a write fails, its events are written one at a time, and only
+/// an event the database refuses fails its own request.
 /// Measured on two cores (docs/PERFORMANCE.md, 2026-12-01 15:00): with 64 reads at a time each waiting on a
 /// commit of its own, the results list ran at 61-77% of the raw baseline; group-committed, at 77-84%.
 /// Changes are not written here: their events commit in the same transaction as the change.

@@ -17,7 +17,7 @@ public sealed class Auditor(DtcDbContext db, AuditLog log, IHttpContextAccessor 
         db.AuditEvents.Add(Event(action, customerId, resourceType, resourceId));
 
     /// <summary>The event for this request.</summary>
-    public AuditEvent Event(string action, Guid customerId, string resourceType, object? resourceId = null)
+    AuditEvent Event(string action, Guid customerId, string resourceType, object? resourceId = null)
     {
         var context = http.HttpContext;
         return new AuditEvent
