@@ -58,7 +58,9 @@ public static class AccountServices
 
         services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
         services.AddOptions<BearerTokenOptions>(BearerTokenDefaults.AuthenticationScheme)
-            .Configure<IOptions<AccountOptions>>((bearer, options) => bearer.BearerTokenExpiration = options.Value.AccessTokenLifetime);
+            .Configure<IOptions<AccountOptions>>((bearer, options) => bearer.BearerTokenExpiration = options.Value.AccessTokenLifetime)
+            .PostConfigure<AccessTokenCache>((bearer, cache) => bearer.BearerTokenProtector = cache.Over(bearer.BearerTokenProtector));
+        services.AddSingleton(_ => new AccessTokenCache(AccessTokenCache.DefaultCapacity));
         services.AddAuthorization();
 
         services.AddScoped<SessionTokens>();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Dtc.Api.Accounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dtc.Tests.Api;
 
@@ -42,7 +43,7 @@ public sealed class TokensTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     public async Task AnExpiredAccessTokenAnswers401AndTheRefreshTokenStillWorks()
     {
         var patient = await Api.SignUpAsync();
-        Assert.Equal(HttpStatusCode.OK, (await patient.Client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await patient.Client.GetAsync("/api/v1/me")).StatusCode); // its ticket cached from here
 
         Api.Clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
 
@@ -50,6 +51,23 @@ public sealed class TokensTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var refreshed = await Api.CreateClient().PostAsJsonAsync("/api/v1/accounts/refresh", new { refreshToken = patient.Tokens.RefreshToken });
         var tokens = (await refreshed.Content.ReadFromJsonAsync<TokenResponse>())!;
         Assert.Equal(HttpStatusCode.OK, (await Api.ClientWith(tokens.AccessToken).GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task EachReplicaReadsAnAccessTokenOnceAndKeepsNoUnreadableOne()
+    {
+        var cache = Api.Services.GetRequiredService<AccessTokenCache>();
+        var patient = await Api.SignUpAsync();
+        var (before, hits) = (cache.Count, cache.Hits);
+
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await patient.Client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(before + 1, cache.Count);
+        Assert.Equal(hits + 2, cache.Hits);
+
+        var token = patient.Tokens.AccessToken;
+        var tampered = token[..20] + (token[20] == 'A' ? 'B' : 'A') + token[21..];
+        await ProblemAssert.IsProblemAsync(await Api.ClientWith(tampered).GetAsync("/api/v1/me"), HttpStatusCode.Unauthorized);
+        Assert.Equal(before + 1, cache.Count);
     }
 
     [Fact]
