@@ -8,20 +8,27 @@ namespace Dtc.Api.Results;
 /// <summary>The reads of one result: one round trip, no tracking, only the columns the response needs.</summary>
 internal static class ResultQueries
 {
-    /// <summary>A patient sees a report only once it is released to them (see README: release rules).</summary>
-    public static IQueryable<LabReport> Visible(this DtcDbContext db, Guid customerId) =>
-        db.LabReports.AsNoTracking().Where(r => r.CustomerId == customerId && r.Released);
+    sealed record DetailRow(ResultSummary Summary, string Accession, DateTimeOffset ReceivedAt, LabDto? Lab, List<ReportVersionDto> Versions);
+
+    /// <summary>
+    /// Compiled once: EF otherwise walks and hashes this tree (a report, its versions and their observations)
+    /// on every request to find its cached plan. A patient sees a report only once it is released to them
+    /// (see README: release rules).
+    /// </summary>
+    static readonly Func<DtcDbContext, Guid, Guid, CancellationToken, Task<DetailRow?>> detail = EF.CompileAsyncQuery(
+        (DtcDbContext db, Guid me, Guid id, CancellationToken ct) => db.LabReports.AsNoTracking()
+            .Where(r => r.CustomerId == me && r.Released && r.Id == id)
+            .Select(r => new DetailRow(
+                new ResultSummary(r.Id, r.KitId, r.PanelCode, r.PanelDisplay, r.Status, r.CurrentVersion, r.IssuedAt, r.CollectedAt, r.ViewedAt),
+                r.Accession,
+                r.ReceivedAt,
+                r.Lab == null ? null : new LabDto(r.Lab.Name, r.Lab.Address, r.Lab.Director),
+                r.Versions.AsQueryable().OrderByDescending(v => v.Number).Select(ResultProjections.Version).ToList()))
+            .SingleOrDefault());
 
     public static async Task<ResultDetail?> DetailAsync(DtcDbContext db, Guid me, Guid id, CancellationToken ct)
     {
-        var row = await db.Visible(me).Where(r => r.Id == id).Select(r => new
-        {
-            Summary = new ResultSummary(r.Id, r.KitId, r.PanelCode, r.PanelDisplay, r.Status, r.CurrentVersion, r.IssuedAt, r.CollectedAt, r.ViewedAt),
-            r.Accession,
-            r.ReceivedAt,
-            Lab = r.Lab == null ? null : new LabDto(r.Lab.Name, r.Lab.Address, r.Lab.Director),
-            Versions = r.Versions.AsQueryable().OrderByDescending(v => v.Number).Select(ResultProjections.Version).ToList(),
-        }).SingleOrDefaultAsync(ct);
+        var row = await detail(db, me, id, ct);
         if (row is null) return null;
         var s = row.Summary;
         var current = row.Versions.FirstOrDefault(v => v.Number == s.Version);
