@@ -49,6 +49,12 @@ public static class KitsApi
             ? TypedResults.Ok(kit)
             : TypedResults.NotFound();
 
+    /// <summary>The patient's newest pending registration of a barcode; compiled once, as the hot path of a registration.</summary>
+    static readonly Func<DtcDbContext, Guid, string, CancellationToken, Task<KitRegistrationResponse?>> pendingRegistration = EF.CompileAsyncQuery(
+        (DtcDbContext db, Guid me, string barcode, CancellationToken ct) => db.KitRegistrations.AsNoTracking()
+            .Where(r => r.CustomerId == me && r.Barcode == barcode && r.Status == RegistrationStatus.Pending)
+            .OrderByDescending(r => r.RequestedAt).Select(KitRegistrationResponse.Projection).FirstOrDefault());
+
     static async Task<Accepted<KitRegistrationResponse>> RegisterAsync(
         RegisterKitRequest request, ClaimsPrincipal user, DtcDbContext db, Auditor audit, TimeProvider clock, CancellationToken ct)
     {
@@ -56,9 +62,7 @@ public static class KitsApi
         var barcode = KitBarcode.Normalize(request.Barcode);
         var collectedAt = request.CollectedAt!.Value.ToStored();
         // A double tap or a retry while the first request is pending points to that request.
-        var pending = await db.KitRegistrations.AsNoTracking()
-            .Where(r => r.CustomerId == me && r.Barcode == barcode && r.Status == RegistrationStatus.Pending)
-            .OrderByDescending(r => r.RequestedAt).Select(KitRegistrationResponse.Projection).FirstOrDefaultAsync(ct);
+        var pending = await pendingRegistration(db, me, barcode, ct);
         if (pending is not null && pending.ConsentToResearch == request.ConsentToResearch
             && Math.Abs((pending.CollectedAt - collectedAt).Ticks) < TimeSpan.TicksPerMillisecond)
         {
