@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 namespace Dtc.Tests.Api;
 
 /// <summary>The per-replica cache of read access tokens (<see cref="AccessTokenCache"/>), on a counting token format.</summary>
-public sealed class AccessTokenCacheTests
+public sealed class AccessTokenCacheTests : IDisposable
 {
     /// <summary>Reads the tokens it was given, counting each read.</summary>
     sealed class CountingFormat : ISecureDataFormat<AuthenticationTicket>
@@ -36,12 +36,18 @@ public sealed class AccessTokenCacheTests
     // Whole seconds: AuthenticationProperties keeps its dates to the second.
     static readonly DateTimeOffset later = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(15).ToUnixTimeSeconds());
 
+    // xUnit makes a new instance for each test: each test has a cache and a format of its own.
+    readonly CountingFormat inner = new();
+    readonly AccessTokenCache cache = new(100);
+    readonly ISecureDataFormat<AuthenticationTicket> format;
+
+    public AccessTokenCacheTests() => format = cache.Over(inner);
+
+    public void Dispose() => cache.Dispose();
+
     [Fact]
     public void ATokenIsReadOnceAndThenServedFromTheCache()
     {
-        using var cache = new AccessTokenCache(100);
-        var inner = new CountingFormat();
-        var format = cache.Over(inner);
         var patient = Guid.NewGuid();
         var token = inner.Add(patient, later);
 
@@ -61,9 +67,6 @@ public sealed class AccessTokenCacheTests
     [Fact]
     public void EachCallerGetsATicketOfItsOwn()
     {
-        using var cache = new AccessTokenCache(100);
-        var inner = new CountingFormat();
-        var format = cache.Over(inner);
         var token = inner.Add(Guid.NewGuid(), later);
 
         var first = format.Unprotect(token)!;
@@ -81,9 +84,6 @@ public sealed class AccessTokenCacheTests
     [Fact]
     public void AnUnreadableTokenIsCheckedEveryTimeAndNeverKept()
     {
-        using var cache = new AccessTokenCache(100);
-        var inner = new CountingFormat();
-        var format = cache.Over(inner);
 
         Assert.Null(format.Unprotect("forged"));
         Assert.Null(format.Unprotect("forged"));
@@ -95,9 +95,6 @@ public sealed class AccessTokenCacheTests
     [Fact]
     public void AnExpiredTicketIsNotKept()
     {
-        using var cache = new AccessTokenCache(100);
-        var inner = new CountingFormat();
-        var format = cache.Over(inner);
         var token = inner.Add(Guid.NewGuid(), DateTimeOffset.UtcNow.AddSeconds(-1));
 
         Assert.NotNull(format.Unprotect(token)); // the bearer handler refuses it by its expiry
@@ -110,9 +107,6 @@ public sealed class AccessTokenCacheTests
     [Fact]
     public void AReadWithAPurposeBypassesTheCache()
     {
-        using var cache = new AccessTokenCache(100);
-        var inner = new CountingFormat();
-        var format = cache.Over(inner);
         var token = inner.Add(Guid.NewGuid(), later);
 
         format.Unprotect(token, "another purpose");
@@ -125,15 +119,14 @@ public sealed class AccessTokenCacheTests
     [Fact]
     public void NoMoreTokensThanTheCapacityAreKept()
     {
-        using var cache = new AccessTokenCache(2);
-        var inner = new CountingFormat();
-        var format = cache.Over(inner);
+        using var small = new AccessTokenCache(2);
+        var bounded = small.Over(inner);
         var tokens = Enumerable.Range(0, 3).Select(_ => inner.Add(Guid.NewGuid(), later)).ToList();
 
-        foreach (var token in tokens) Assert.NotNull(format.Unprotect(token));
-        foreach (var token in tokens) Assert.NotNull(format.Unprotect(token));
+        foreach (var token in tokens) Assert.NotNull(bounded.Unprotect(token));
+        foreach (var token in tokens) Assert.NotNull(bounded.Unprotect(token));
 
-        Assert.Equal(2, cache.Count);
+        Assert.Equal(2, small.Count);
         Assert.Equal([1, 1, 2], tokens.Select(t => inner.Reads[t]));
     }
 }
