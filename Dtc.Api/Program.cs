@@ -6,7 +6,7 @@ using Dtc.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddDtcDatabase(ApiDatabase.Tune);
+builder.AddDtcDatabase(ApiDatabase.Tune(builder.Configuration));
 builder.AddDtcMessaging();
 builder.AddApiConventions();
 builder.AddAccounts();

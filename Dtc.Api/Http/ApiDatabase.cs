@@ -12,8 +12,21 @@ public static class ApiDatabase
     /// <summary>Statements Npgsql keeps prepared per connection: every EF query and raw statement the API runs, with room to spare.</summary>
     public const int MaxAutoPrepare = 64;
 
-    public static void Tune(NpgsqlConnectionStringBuilder connection)
+    /// <summary>The configuration key of a replica's connection cap (the connection string is every service's; this is the API's own).</summary>
+    public const string MaxPoolSizeKey = "ApiDatabase:MaxPoolSize";
+
+    /// <summary>Connections one replica opens at most, unless <see cref="MaxPoolSizeKey"/> says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 8;
+
+    public static Action<NpgsqlConnectionStringBuilder> Tune(IConfiguration configuration) => connection => Tune(connection, configuration);
+
+    static void Tune(NpgsqlConnectionStringBuilder connection, IConfiguration configuration)
     {
+        // A request holds a connection only for its statements, never while it waits for anything else (its audit
+        // event included), so a few connections keep a replica's requests going; past that, more backends only
+        // compete for the database's cores. Npgsql's default cap (100 per replica) lets 4 replicas open 400.
+        connection.MaxPoolSize = configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize);
+        connection.MinPoolSize = Math.Min(connection.MinPoolSize, connection.MaxPoolSize);
         // PostgreSQL planned every EF query anew on every request: the one-result read spent 0.56 ms planning and
         // 0.20 ms running. A statement run five times on a connection is prepared there, and then runs on its plan.
         connection.MaxAutoPrepare = MaxAutoPrepare;

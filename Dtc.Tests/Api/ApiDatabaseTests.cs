@@ -1,3 +1,6 @@
+using System.Net;
+using Dtc.Api.Audit;
+using Dtc.Api.Http;
 using Dtc.Data;
 using Dtc.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +10,10 @@ using Npgsql;
 namespace Dtc.Tests.Api;
 
 /// <summary>
-/// The API's connections (<see cref="Dtc.Api.Http.ApiDatabase"/>): once warm, its reads are prepared on them,
-/// and a connection handed back to the pool is not reset before the next request (pg_stat_statements, which
-/// scripts/infra.sh loads, for this class's own database only).
+/// The API's connections (<see cref="ApiDatabase"/>): a replica opens no more than its own cap, whatever the
+/// shared connection string allows; once warm, its reads are prepared on them, and a connection handed back
+/// to the pool is not reset before the next request (pg_stat_statements, which scripts/infra.sh loads, for
+/// this class's own database only).
 /// </summary>
 public sealed class ApiDatabaseTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
@@ -74,5 +78,58 @@ public sealed class ApiDatabaseTests(ApiFixture fixture) : IClassFixture<ApiFixt
             Assert.Contains(prepared, statement => statement.Contains("report_versions") && statement.Contains("lab_reports"));
         }
         Assert.Equal(0, Calls(before, after, Resets));
+    }
+
+    [Fact]
+    public async Task AReplicaCapsItsConnectionsWhateverTheSharedConnectionStringAllows()
+    {
+        await using var scope = fixture.Api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
+        Assert.Equal(50, new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString).MaxPoolSize); // what every service is given
+        Assert.Equal(ApiDatabase.DefaultMaxPoolSize, new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).MaxPoolSize);
+    }
+
+    /// <summary>
+    /// With two connections for many concurrent audited reads, every one is answered and audited, and the
+    /// database never sees more than two: no request holds a connection while it waits for its audit event
+    /// (which the audit log writes on a connection of the same pool), so a small cap queues requests, never
+    /// deadlocks them.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentAuditedReadsAllGetThroughTwoConnections()
+    {
+        const int cap = 2, concurrent = 40;
+        var name = $"dtc-api-capped-{Guid.NewGuid():N}"[..32];
+        var settings = new Dictionary<string, string?>(ApiFactory.RelaxedLimits)
+        {
+            ["ConnectionStrings:dtc"] = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { ApplicationName = name }.ToString(),
+            [ApiDatabase.MaxPoolSizeKey] = cap.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await using var capped = new ApiFactory(fixture.Database, fixture.Broker, settings);
+        var patient = await capped.SignUpAsync();
+        var kit = Seed.Kit(patient.Id);
+        var report = Seed.Report(patient.Id, kit.Id);
+        await fixture.Database.SaveAsync(kit);
+        await fixture.Database.SaveAsync(report);
+
+        var most = 0L;
+        using var done = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                most = Math.Max(most, await fixture.Database.ScalarAsync<long>($"select count(*) from pg_stat_activity where application_name = '{name}'"));
+                await Task.Delay(5);
+            }
+        });
+        var responses = await Task.WhenAll(Enumerable.Range(0, concurrent).Select(i =>
+            patient.Client.GetAsync(i % 2 == 0 ? "/api/v1/results" : $"/api/v1/results/{report.Id}")));
+        await done.CancelAsync();
+        await sampler;
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.InRange(most, 1, cap);
+        Assert.Equal(concurrent, await fixture.Database.ScalarAsync<long>(
+            $"select count(*) from audit_events where customer_id = '{patient.Id}' and action in ('{AuditActions.ResultList}', '{AuditActions.ResultRead}')"));
     }
 }

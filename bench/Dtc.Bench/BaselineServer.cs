@@ -6,8 +6,9 @@ namespace Dtc.Bench;
 /// The floor the API is measured against: the same results-list query, raw Npgsql on a singleton
 /// data source, no auth, no EF, no audit. Run beside the API in the same benchmark run. Its connections
 /// are set as the API's are (Dtc.Api.Http.ApiDatabase): the statement prepared, a returned connection not
-/// reset; with Npgsql's defaults PostgreSQL planned it and reset a connection on every request, and the
-/// API's list ran faster than its floor (docs/PERFORMANCE.md, "2026-12-01, 18:00").
+/// reset, at most as many connections as a replica opens; with Npgsql's defaults PostgreSQL planned it and
+/// reset a connection on every request, and the API's list ran faster than its floor (docs/PERFORMANCE.md,
+/// "2026-12-01, 18:00"), and with its own pool uncapped it had 64 backends where a replica has 8 (23:30).
 /// </summary>
 public static class BaselineServer
 {
@@ -16,7 +17,7 @@ public static class BaselineServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.Get("contentRoot", Directory.GetCurrentDirectory()) });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.Get("urls", "http://127.0.0.1:8300"));
-        var connection = new NpgsqlConnectionStringBuilder(BenchOptions.Database) { MaxAutoPrepare = 8, NoResetOnClose = true };
+        var connection = new NpgsqlConnectionStringBuilder(BenchOptions.Database) { MaxAutoPrepare = 8, NoResetOnClose = true, MaxPoolSize = 8 };
         await using var dataSource = NpgsqlDataSource.Create(connection);
         var app = builder.Build();
         app.MapGet("/baseline/results/{customerId:guid}", async (Guid customerId, CancellationToken ct) =>
