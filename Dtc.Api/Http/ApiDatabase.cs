@@ -24,8 +24,12 @@ public static class ApiDatabase
     {
         // A request holds a connection only for its statements, never while it waits for anything else (its audit
         // event included), so a few connections keep a replica's requests going; past that, more backends only
-        // compete for the database's cores. Npgsql's default cap (100 per replica) lets 4 replicas open 400.
-        connection.MaxPoolSize = configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize);
+        // compete for the database's cores. Npgsql's default cap (100 per replica) lets 4 replicas open 400. Measured
+        // on two cores (docs/PERFORMANCE.md, 2026-12-01, 23:30): PostgreSQL's CPU per list request 0.24-0.26 ms with a
+        // backend per request in flight, 0.18-0.19 ms at 8; registration, which holds one through a transaction, slower at 4.
+        var cap = configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize);
+        if (cap < 1) throw new InvalidOperationException($"{MaxPoolSizeKey} must be at least 1 (it is {cap}).");
+        connection.MaxPoolSize = cap;
         connection.MinPoolSize = Math.Min(connection.MinPoolSize, connection.MaxPoolSize);
         // PostgreSQL planned every EF query anew on every request: the one-result read spent 0.56 ms planning and
         // 0.20 ms running. A statement run five times on a connection is prepared there, and then runs on its plan.
