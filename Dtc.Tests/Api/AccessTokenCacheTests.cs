@@ -84,7 +84,6 @@ public sealed class AccessTokenCacheTests : IDisposable
     [Fact]
     public void AnUnreadableTokenIsCheckedEveryTimeAndNeverKept()
     {
-
         Assert.Null(format.Unprotect("forged"));
         Assert.Null(format.Unprotect("forged"));
 

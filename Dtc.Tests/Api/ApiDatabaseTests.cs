@@ -2,6 +2,7 @@ using System.Net;
 using Dtc.Api.Audit;
 using Dtc.Api.Http;
 using Dtc.Data;
+using Dtc.Data.Results;
 using Dtc.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,14 +43,21 @@ public sealed class ApiDatabaseTests(ApiFixture fixture) : IClassFixture<ApiFixt
     static bool ResultReads(string query) => query.Contains("from lab_reports", StringComparison.OrdinalIgnoreCase);
     static bool Resets(string query) => query is "DISCARD ALL" or "SELECT pg_advisory_unlock_all()";
 
+    /// <summary>A kit of the patient's with one released result, saved in this class's database.</summary>
+    async Task<LabReport> ReleasedResultAsync(Guid patientId)
+    {
+        var kit = Seed.Kit(patientId);
+        var report = Seed.Report(patientId, kit.Id);
+        await fixture.Database.SaveAsync(kit);
+        await fixture.Database.SaveAsync(report);
+        return report;
+    }
+
     [Fact]
     public async Task WarmReadsArePreparedAndPooledConnectionsAreNotReset()
     {
         var patient = await fixture.Api.SignUpAsync();
-        var kit = Seed.Kit(patient.Id);
-        var report = Seed.Report(patient.Id, kit.Id);
-        await fixture.Database.SaveAsync(kit);
-        await fixture.Database.SaveAsync(report);
+        var report = await ReleasedResultAsync(patient.Id);
         async Task ReadAsync(int times)
         {
             for (var i = 0; i < times; i++)
@@ -107,10 +115,7 @@ public sealed class ApiDatabaseTests(ApiFixture fixture) : IClassFixture<ApiFixt
         };
         await using var capped = new ApiFactory(fixture.Database, fixture.Broker, settings);
         var patient = await capped.SignUpAsync();
-        var kit = Seed.Kit(patient.Id);
-        var report = Seed.Report(patient.Id, kit.Id);
-        await fixture.Database.SaveAsync(kit);
-        await fixture.Database.SaveAsync(report);
+        var report = await ReleasedResultAsync(patient.Id);
 
         var most = 0L;
         using var done = new CancellationTokenSource();
