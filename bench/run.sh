@@ -93,12 +93,20 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
   local file=$out/$name.jsonl dur=${secs}s
   [ -n "${warming:-}" ] && { file=$out/warmup.jsonl; dur=3s; }
   : >"$file"
-  local runs=()
+  # Every wrk's arguments are read before the first starts, so that the four run together: read in the launch
+  # loop (four python calls a wrk, slowed by the wrks already running) they started up to seconds apart, and a
+  # wrk that ran while others had not started or had finished had the cores to fewer replicas (the four-replica
+  # figures before 03:00 on 2026-12-02 read about twice the rate four concurrent replicas give: docs/PERFORMANCE.md).
+  local runs=() tokens=() paths=() bodies=() i c p
+  for c in 0 1 2 3; do
+    p=${path//\{c\}/$(field $c Id)}
+    paths+=("${p//\{r\}/$(field $c ResultIds [0])}")
+    tokens+=("$(token $c)")
+    bodies+=("${body//\{kit\}/$(field $c FreshKits [399])}")
+  done
   for i in 1 2 3 4; do
-    local c=$((i - 1)) p=${path//\{c\}/$(field $((i - 1)) Id)}
-    p=${p//\{r\}/$(field $((i - 1)) ResultIds [0])}
-    TOKEN=$(token $c) METHOD=$method BODY=${body//\{kit\}/$(field $c FreshKits [399])} \
-      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$i$p" | grep '^JSON' | cut -c6- >>"$file" &
+    TOKEN=${tokens[i - 1]} METHOD=$method BODY=${bodies[i - 1]} \
+      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$i${paths[i - 1]}" | grep '^JSON' | cut -c6- >>"$file" &
     runs+=($!)
   done
   # CPU per component over the measured run (wrk included), and with BENCH_TRACE=1 a perf profile of replica 1
@@ -123,9 +131,11 @@ wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/resul
 # The same baseline in four processes, one wrk -t1 -c16 each, as the replicas are measured: the tail that four
 # processes sharing two cores cost a handler that does next to nothing.
 baseline4() {
-  local runs=() port c=0
+  local runs=() ids=() port c=0
+  for c in 0 1 2 3; do ids+=("$(field $c Id)"); done # read first, so that the four start together (http_run)
+  c=0
   for port in 8300 8305 8306 8307; do
-    wrk -t1 -c16 -d"$1" -s bench/wrk.lua "http://127.0.0.1:$port/baseline/results/$(field $c Id)" | grep '^JSON' | cut -c6- >>"$2" &
+    wrk -t1 -c16 -d"$1" -s bench/wrk.lua "http://127.0.0.1:$port/baseline/results/${ids[c]}" | grep '^JSON' | cut -c6- >>"$2" &
     runs+=($!); c=$((c + 1))
   done
   wait "${runs[@]}"
