@@ -77,8 +77,14 @@ statements() { # file, requests or messages to divide by, extra condition
 }
 [ "${BENCH_ONLY:-}" = ingest ] || bench_http=1
 bench seed --api http://127.0.0.1:8301 --customers 64 --results 20 --kits 400 --out "$out/seed.json" | tee "$out/seed.txt"
-token() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['AccessToken'])"; }
-field() { python3 -c "import json,sys; print(json.load(open('$out/seed.json'))[$1]['$2']${3:-})"; }
+# The four customers the HTTP runs use (customer i on replica i + 1), read from the seed once: their ids, first results,
+# last fresh kits and access tokens. Read inside http_run's launch loop (four python calls a wrk, slowed by the wrks
+# already running), the four wrks started up to seconds apart, and a wrk that ran while others had not started or
+# had finished had the cores to fewer replicas: the four-replica figures before 03:00 on 2026-12-02 read about
+# twice the rate four concurrent replicas give (docs/PERFORMANCE.md).
+ids=() results=() kits=() tokens=()
+while read -r id result kit token; do ids+=("$id"); results+=("$result"); kits+=("$kit"); tokens+=("$token"); done < <(
+  python3 -c "import json; [print(p['Id'], p['ResultIds'][0], p['FreshKits'][399], p['AccessToken']) for p in json.load(open('$out/seed.json'))[:4]]")
 
 # HTTP: one wrk per replica (16 connections each, 64 in all); the baseline server alone gets all 64.
 # Each endpoint is first warmed up, untimed, in two rounds of 3 s of load and 3 s idle: the first requests of a
@@ -93,20 +99,11 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
   local file=$out/$name.jsonl dur=${secs}s
   [ -n "${warming:-}" ] && { file=$out/warmup.jsonl; dur=3s; }
   : >"$file"
-  # Every wrk's arguments are read before the first starts, so that the four run together: read in the launch
-  # loop (four python calls a wrk, slowed by the wrks already running) they started up to seconds apart, and a
-  # wrk that ran while others had not started or had finished had the cores to fewer replicas (the four-replica
-  # figures before 03:00 on 2026-12-02 read about twice the rate four concurrent replicas give: docs/PERFORMANCE.md).
-  local runs=() tokens=() paths=() bodies=() i c p
+  local runs=() c p
   for c in 0 1 2 3; do
-    p=${path//\{c\}/$(field $c Id)}
-    paths+=("${p//\{r\}/$(field $c ResultIds [0])}")
-    tokens+=("$(token $c)")
-    bodies+=("${body//\{kit\}/$(field $c FreshKits [399])}")
-  done
-  for i in 1 2 3 4; do
-    TOKEN=${tokens[i - 1]} METHOD=$method BODY=${bodies[i - 1]} \
-      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$i${paths[i - 1]}" | grep '^JSON' | cut -c6- >>"$file" &
+    p=${path//\{c\}/${ids[c]}}
+    TOKEN=${tokens[c]} METHOD=$method BODY=${body//\{kit\}/${kits[c]}} \
+      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$((c + 1))${p//\{r\}/${results[c]}}" | grep '^JSON' | cut -c6- >>"$file" &
     runs+=($!)
   done
   # CPU per component over the measured run (wrk included), and with BENCH_TRACE=1 a perf profile of replica 1
@@ -126,14 +123,12 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
 }
 if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
-warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" >/dev/null
-wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/$(field 0 Id)" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
+warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" >/dev/null
+wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
 # The same baseline in four processes, one wrk -t1 -c16 each, as the replicas are measured: the tail that four
 # processes sharing two cores cost a handler that does next to nothing.
 baseline4() {
-  local runs=() ids=() port c=0
-  for c in 0 1 2 3; do ids+=("$(field $c Id)"); done # read first, so that the four start together (http_run)
-  c=0
+  local runs=() port c=0
   for port in 8300 8305 8306 8307; do
     wrk -t1 -c16 -d"$1" -s bench/wrk.lua "http://127.0.0.1:$port/baseline/results/${ids[c]}" | grep '^JSON' | cut -c6- >>"$2" &
     runs+=($!); c=$((c + 1))
@@ -144,8 +139,8 @@ warm baseline4 3s /dev/null
 : >"$out/baseline-4.jsonl"; baseline4 "${secs}s" "$out/baseline-4.jsonl"
 http_run results-list GET "/api/v1/results?limit=20"
 # The same list from one replica taking all 64 connections: how much of the tail is four processes sharing two cores.
-warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" -H "Authorization: Bearer $(token 0)" >/dev/null
-TOKEN=$(token 0) wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" | grep '^JSON' | cut -c6- >"$out/results-list-one-replica.jsonl"
+warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" -H "Authorization: Bearer ${tokens[0]}" >/dev/null
+TOKEN=${tokens[0]} wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" | grep '^JSON' | cut -c6- >"$out/results-list-one-replica.jsonl"
 http_run result-one GET "/api/v1/results/{r}"
 http_run kit-registration POST "/api/v1/kits/registrations" \
   "{\"barcode\":\"{kit}\",\"collectedAt\":\"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",\"consentToTesting\":true}"
