@@ -54,7 +54,7 @@ public static class AccountServices
             protection.ProtectKeysWithCertificate(
                 X509CertificateLoader.LoadPkcs12FromFile(certificate, builder.Configuration["DataProtection:CertificatePassword"]));
         }
-        services.AddHostedService<KeyRingWarmup>();
+        services.AddKeyRingWarmup();
 
         services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
         services.AddOptions<BearerTokenOptions>(BearerTokenDefaults.AuthenticationScheme)

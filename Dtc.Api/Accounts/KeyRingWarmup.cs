@@ -7,11 +7,17 @@ namespace Dtc.Api.Accounts;
 /// <summary>
 /// Loads the Data Protection key ring before the first request. On a fresh database the replicas starting
 /// together would each create a first key; under an advisory lock the first creates it and the others read it,
-/// so a token one replica issues is accepted by all of them from the first minute.
+/// so a token one replica issues is accepted by all of them.
 /// </summary>
+/// <remarks>
+/// A replica reads the key ring once at start and then about once a day; a token signed with a key it has not
+/// read is refused (401), except in its first two minutes, when an unknown key makes it read the ring again.
+/// Two first keys therefore meant that, from the third minute, part of the replicas refused every token the
+/// others issued (seen in a bench run with longer warm-up: docs/PERFORMANCE.md, 2026-12-02, 05:00).
+/// </remarks>
 internal sealed class KeyRingWarmup(IServiceScopeFactory scopes, IDataProtectionProvider protection) : IHostedService
 {
-    const long LockKey = 0x4474_6344_5052; // "DtcDPR"
+    internal const long LockKey = 0x4474_6344_5052; // "DtcDPR"
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -31,4 +37,18 @@ internal sealed class KeyRingWarmup(IServiceScopeFactory scopes, IDataProtection
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
+
+internal static class KeyRingWarmupRegistration
+{
+    /// <summary>
+    /// Registers the warm-up ahead of every hosted service. ASP.NET Core's own DataProtectionHostedService, added
+    /// by AddAuthentication and AddIdentity, loads the key ring at start (creating a key when there is none):
+    /// registered after it, the lock came too late and replicas starting together each created a key.
+    /// </summary>
+    public static IServiceCollection AddKeyRingWarmup(this IServiceCollection services)
+    {
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, KeyRingWarmup>());
+        return services;
+    }
 }
