@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """CPU seconds by component, for profiling a bench phase:
     bench/cpu.py snap FILE          -- cumulative CPU of every process now
-    bench/cpu.py diff BEFORE AFTER N [IDLE_BEFORE IDLE_AFTER]
+    bench/cpu.py diff [--add NAME=SECONDS] BEFORE AFTER N [IDLE_BEFORE IDLE_AFTER]
         -- CPU spent between the two, in total and per item (N items); BEFORE and AFTER may be lists
            (comma-separated, paired in order: the measured rounds of a run, summed); with two snapshots of an idle
            period, also what each component spends idle (timers, health checks, relays' polls) over
            the same length of time, so that the work per item can be read net of it
-Processes still running at both snapshots only (PostgreSQL backends of a pool live that long)."""
+Processes still running at both snapshots only (PostgreSQL backends of a pool live that long); --add counts one
+that has exited by the second snapshot (wrk, timed by the caller)."""
 import json, os, sys, time
 
 def component(args):
@@ -48,6 +49,10 @@ if sys.argv[1] == "snap":
 else:
     load = lambda f: json.load(open(f))
     total, seconds = {}, 0.0
+    while sys.argv[2] == "--add":
+        name, value = sys.argv[3].rsplit("=", 1)
+        total[name] = total.get(name, 0) + float(value)
+        del sys.argv[2:4]
     for b, a in zip(sys.argv[2].split(","), sys.argv[3].split(","), strict=True):
         part, part_seconds = spent(load(b), load(a))
         for c, s in part.items(): total[c] = total.get(c, 0) + s

@@ -36,14 +36,24 @@ def http(name):
     bad = sum(r["errors"] + r["non2xx"] for r in rows)
     return rps, p50, p99, worst, bad
 
+def idle(name):
+    """The cores' mean idle share over a measured run, from vmstat (its first line counts since boot)."""
+    path = out / f"{name}.vmstat.txt"
+    if not path.exists():
+        return "—"
+    lines = [l.split() for l in path.read_text().splitlines()]
+    header = next(l for l in lines if "id" in l)
+    rows = [l for l in lines if l and l[0].isdigit()][1:]
+    return f"{statistics.mean(int(r[header.index('id')]) for r in rows):.0f}%" if rows else "—"
+
 def report_http():
     base_rps, base_p50, base_p99, _, base_bad = http("baseline")
-    print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | p99 ms, worst wrk (replica) | errors / non-2xx | vs raw baseline |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    print(f"| raw Npgsql baseline (1 process) | {base_rps:,.0f} | {base_p50:.1f} | {base_p99:.1f} | — | {base_bad} | 100% |")
+    print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | p99 ms, worst wrk (replica) | errors / non-2xx | vs raw baseline | cores idle |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| raw Npgsql baseline (1 process) | {base_rps:,.0f} | {base_p50:.1f} | {base_p99:.1f} | — | {base_bad} | 100% | {idle('baseline')} |")
     if (out / "baseline-4.jsonl").exists():
         rps, p50, p99, worst, bad = http("baseline-4")
-        print(f"| raw Npgsql baseline (4 processes, as the replicas) | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {worst:.1f} | {bad} | {100 * rps / base_rps:.0f}% |")
+        print(f"| raw Npgsql baseline (4 processes, as the replicas) | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {worst:.1f} | {bad} | {100 * rps / base_rps:.0f}% | {idle('baseline-4')} |")
     for name, label in [("results-list", "GET /api/v1/results (4 replicas)"),
                         ("results-list-one-replica", "GET /api/v1/results (1 replica, all 64 connections)"),
                         ("result-one", "GET /api/v1/results/{id}"),
@@ -51,7 +61,7 @@ def report_http():
         if not (out / f"{name}.jsonl").exists():
             continue
         rps, p50, p99, worst, bad = http(name)
-        print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {worst:.1f} | {bad} | {100 * rps / base_rps:.0f}% |")
+        print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {worst:.1f} | {bad} | {100 * rps / base_rps:.0f}% | {idle(name)} |")
     print()
 
 if (out / "baseline.jsonl").exists():

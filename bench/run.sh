@@ -93,17 +93,22 @@ while read -r id result kit token; do ids+=("$id"); results+=("$result"); kits+=
 # a third of replica 1's CPU in the measured results-list run was the JIT: BENCH_TRACE=1 shows it). A
 # production replica is long warm. The baseline gets the same.
 warm() { for _ in 1 2; do "$@"; sleep 3; done; } # the two rounds of load (3 s each: the callers') and idle
+# How busy the two cores are through a measured run (vmstat, one line a second; report.py gives the mean): the
+# per-process counts of bench/cpu.py alone cannot tell a run that fills the cores from one that waits.
+cores() { vmstat 1 "$((secs - 1))" >"$out/$1.vmstat.txt" & }
 http_run() { # name method path-template(use {c} for the customer, {r} for a result id) body
   local name=$1 method=$2 path=$3 body=${4:-}
   [ -z "${warming:-}" ] && warming=1 warm http_run "$@"
   local file=$out/$name.jsonl dur=${secs}s
   [ -n "${warming:-}" ] && { file=$out/warmup.jsonl; dur=3s; }
   : >"$file"
-  local runs=() c p
+  local runs=() c p wrkcpu=/dev/null
+  [ -z "${warming:-}" ] && { wrkcpu=$out/$name.wrk-cpu.txt; : >"$wrkcpu"; }
   for c in 0 1 2 3; do
     p=${path//\{c\}/${ids[c]}}
-    TOKEN=${tokens[c]} METHOD=$method BODY=${body//\{kit\}/${kits[c]}} \
-      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$((c + 1))${p//\{r\}/${results[c]}}" | grep '^JSON' | cut -c6- >>"$file" &
+    # Each wrk's own CPU (user, system), from bash's time: it has exited when bench/cpu.py takes its second snapshot.
+    ( TIMEFORMAT='%U %S'; time (TOKEN=${tokens[c]} METHOD=$method BODY=${body//\{kit\}/${kits[c]}} \
+      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$((c + 1))${p//\{r\}/${results[c]}}" | grep '^JSON' | cut -c6- >>"$file") ) 2>>"$wrkcpu" &
     runs+=($!)
   done
   # CPU per component over the measured run (wrk included), and with BENCH_TRACE=1 a perf profile of replica 1
@@ -111,12 +116,14 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
   if [ -z "${warming:-}" ]; then
     [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "select pg_stat_statements_reset()" >/dev/null
     bench/cpu.py snap "$out/$name.cpu-before.json"
+    cores "$name"
     [ -n "${BENCH_TRACE:-}" ] && perf record -F 499 -g -o "$out/$name.api1.perf" -p "$(pgrep -f 'Dtc.Api.dll.* --urls http://127.0.0.1:8301')" -- sleep "$((secs - 1))" >>"$out/trace.log" 2>&1 &
   fi
   wait "${runs[@]}" # not a bare wait: the services are children of this shell too
   if [ -z "${warming:-}" ]; then
     local requests; requests=$(python3 -c "import json; print(sum(json.loads(l)['requests'] for l in open('$file')))")
-    bench/cpu.py snap "$out/$name.cpu-after.json" && bench/cpu.py diff "$out/$name.cpu-before.json" "$out/$name.cpu-after.json" "$requests" >"$out/$name.cpu.md"
+    bench/cpu.py snap "$out/$name.cpu-after.json" && bench/cpu.py diff --add "wrk (load generator)=$(awk '{ s += $1 + $2 } END { print s + 0 }' "$wrkcpu")" \
+      "$out/$name.cpu-before.json" "$out/$name.cpu-after.json" "$requests" >"$out/$name.cpu.md"
     [ -n "$pgss" ] && statements "$out/$name.statements.txt" "$requests"
   fi
   return 0
@@ -124,6 +131,7 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
 if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
 warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" >/dev/null
+cores baseline
 wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
 # The same baseline in four processes, one wrk -t1 -c16 each, as the replicas are measured: the tail that four
 # processes sharing two cores cost a handler that does next to nothing.
@@ -136,10 +144,11 @@ baseline4() {
   wait "${runs[@]}"
 }
 warm baseline4 3s /dev/null
-: >"$out/baseline-4.jsonl"; baseline4 "${secs}s" "$out/baseline-4.jsonl"
+: >"$out/baseline-4.jsonl"; cores baseline-4; baseline4 "${secs}s" "$out/baseline-4.jsonl"
 http_run results-list GET "/api/v1/results?limit=20"
 # The same list from one replica taking all 64 connections: how much of the tail is four processes sharing two cores.
 warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" -H "Authorization: Bearer ${tokens[0]}" >/dev/null
+cores results-list-one-replica
 TOKEN=${tokens[0]} wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" | grep '^JSON' | cut -c6- >"$out/results-list-one-replica.jsonl"
 http_run result-one GET "/api/v1/results/{r}"
 http_run kit-registration POST "/api/v1/kits/registrations" \
