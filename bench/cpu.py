@@ -58,6 +58,8 @@ else:
         for c, s in part.items(): total[c] = total.get(c, 0) + s
         seconds += part_seconds
     n = int(sys.argv[4])
+    print(f"Over {seconds:.1f} s between the snapshots: {os.cpu_count()} cores give {os.cpu_count() * seconds:.1f} CPU s.")
+    print()
     idle = {}
     if len(sys.argv) > 6:
         idle_total, idle_seconds = spent(load(sys.argv[5]), load(sys.argv[6]))

@@ -102,6 +102,17 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
   local file=$out/$name.jsonl dur=${secs}s
   [ -n "${warming:-}" ] && { file=$out/warmup.jsonl; dur=3s; }
   : >"$file"
+  # CPU per component over the measured run (wrk included), and with BENCH_TRACE=1 a perf profile of replica 1
+  # (perf report -i bench/results/<run>/<name>.api1.perf --no-children --sort symbol). The first snapshot is taken
+  # before the wrks start and the second as soon as they end: taken after the launch, on cores the load already
+  # filled (a run queue of 80), python's start put the first snapshot up to 7 s into a 10 s run, and cpu.md
+  # divided a third of the run's CPU by all its requests (before 05:00 on 2026-12-02, docs/PERFORMANCE.md).
+  if [ -z "${warming:-}" ]; then
+    [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "select pg_stat_statements_reset()" >/dev/null
+    bench/cpu.py snap "$out/$name.cpu-before.json"
+    cores "$name"
+    [ -n "${BENCH_TRACE:-}" ] && perf record -F 499 -g -o "$out/$name.api1.perf" -p "$(pgrep -f 'Dtc.Api.dll.* --urls http://127.0.0.1:8301')" -- sleep "$((secs - 1))" >>"$out/trace.log" 2>&1 &
+  fi
   local runs=() c p wrkcpu=/dev/null
   [ -z "${warming:-}" ] && { wrkcpu=$out/$name.wrk-cpu.txt; : >"$wrkcpu"; }
   for c in 0 1 2 3; do
@@ -111,18 +122,11 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
       wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$((c + 1))${p//\{r\}/${results[c]}}" | grep '^JSON' | cut -c6- >>"$file") ) 2>>"$wrkcpu" &
     runs+=($!)
   done
-  # CPU per component over the measured run (wrk included), and with BENCH_TRACE=1 a perf profile of replica 1
-  # (perf report -i bench/results/<run>/<name>.api1.perf --no-children --sort symbol).
-  if [ -z "${warming:-}" ]; then
-    [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "select pg_stat_statements_reset()" >/dev/null
-    bench/cpu.py snap "$out/$name.cpu-before.json"
-    cores "$name"
-    [ -n "${BENCH_TRACE:-}" ] && perf record -F 499 -g -o "$out/$name.api1.perf" -p "$(pgrep -f 'Dtc.Api.dll.* --urls http://127.0.0.1:8301')" -- sleep "$((secs - 1))" >>"$out/trace.log" 2>&1 &
-  fi
   wait "${runs[@]}" # not a bare wait: the services are children of this shell too
   if [ -z "${warming:-}" ]; then
+    bench/cpu.py snap "$out/$name.cpu-after.json"
     local requests; requests=$(python3 -c "import json; print(sum(json.loads(l)['requests'] for l in open('$file')))")
-    bench/cpu.py snap "$out/$name.cpu-after.json" && bench/cpu.py diff --add "wrk (load generator)=$(awk '{ s += $1 + $2 } END { print s + 0 }' "$wrkcpu")" \
+    bench/cpu.py diff --add "wrk (load generator)=$(awk '{ s += $1 + $2 } END { print s + 0 }' "$wrkcpu")" \
       "$out/$name.cpu-before.json" "$out/$name.cpu-after.json" "$requests" >"$out/$name.cpu.md"
     [ -n "$pgss" ] && statements "$out/$name.statements.txt" "$requests"
   fi
