@@ -96,47 +96,54 @@ warm() { for _ in 1 2; do "$@"; sleep 3; done; } # the two rounds of load (3 s e
 # How busy the two cores are through a measured run (vmstat, one line a second; report.py gives the mean): the
 # per-process counts of bench/cpu.py alone cannot tell a run that fills the cores from one that waits.
 cores() { vmstat 1 "$((secs - 1))" >"$out/$1.vmstat.txt" & }
+# CPU per component over a measured run (wrk included: <name>.wrk-cpu.txt, each wrk's user and system seconds from
+# bash's time, as it has exited by the second snapshot), PostgreSQL's statements, the cores (vmstat), and with
+# BENCH_TRACE=1 a perf profile of replica 1 (perf report -i bench/results/<run>/<name>.api1.perf --no-children
+# --sort symbol). The first snapshot is taken before the wrks start and the second as soon as they end: taken
+# after the launch, on cores the load already filled (a run queue of 80), python's start put the first snapshot
+# up to 7 s into a 10 s run, and cpu.md divided a third of the run's CPU by all its requests (before 05:00 on
+# 2026-12-02, docs/PERFORMANCE.md).
+measure_from() {
+  : >"$out/$1.wrk-cpu.txt"
+  [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "select pg_stat_statements_reset()" >/dev/null
+  bench/cpu.py snap "$out/$1.cpu-before.json"
+  cores "$1"
+  [ -n "${BENCH_TRACE:-}" ] && perf record -F 499 -g -o "$out/$1.api1.perf" -p "$(pgrep -f 'Dtc.Api.dll.* --urls http://127.0.0.1:8301')" -- sleep "$((secs - 1))" >>"$out/trace.log" 2>&1 &
+  return 0
+}
+measure_to() {
+  bench/cpu.py snap "$out/$1.cpu-after.json"
+  local requests; requests=$(python3 -c "import json; print(sum(json.loads(l)['requests'] for l in open('$out/$1.jsonl')))")
+  bench/cpu.py diff --add "wrk (load generator)=$(awk '{ s += $1 + $2 } END { print s + 0 }' "$out/$1.wrk-cpu.txt")" \
+    "$out/$1.cpu-before.json" "$out/$1.cpu-after.json" "$requests" >"$out/$1.cpu.md"
+  [ -n "$pgss" ] && statements "$out/$1.statements.txt" "$requests"
+  return 0
+}
 http_run() { # name method path-template(use {c} for the customer, {r} for a result id) body
   local name=$1 method=$2 path=$3 body=${4:-}
   [ -z "${warming:-}" ] && warming=1 warm http_run "$@"
   local file=$out/$name.jsonl dur=${secs}s
   [ -n "${warming:-}" ] && { file=$out/warmup.jsonl; dur=3s; }
   : >"$file"
-  # CPU per component over the measured run (wrk included), and with BENCH_TRACE=1 a perf profile of replica 1
-  # (perf report -i bench/results/<run>/<name>.api1.perf --no-children --sort symbol). The first snapshot is taken
-  # before the wrks start and the second as soon as they end: taken after the launch, on cores the load already
-  # filled (a run queue of 80), python's start put the first snapshot up to 7 s into a 10 s run, and cpu.md
-  # divided a third of the run's CPU by all its requests (before 05:00 on 2026-12-02, docs/PERFORMANCE.md).
-  if [ -z "${warming:-}" ]; then
-    [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "select pg_stat_statements_reset()" >/dev/null
-    bench/cpu.py snap "$out/$name.cpu-before.json"
-    cores "$name"
-    [ -n "${BENCH_TRACE:-}" ] && perf record -F 499 -g -o "$out/$name.api1.perf" -p "$(pgrep -f 'Dtc.Api.dll.* --urls http://127.0.0.1:8301')" -- sleep "$((secs - 1))" >>"$out/trace.log" 2>&1 &
-  fi
+  [ -z "${warming:-}" ] && measure_from "$name"
   local runs=() c p wrkcpu=/dev/null
-  [ -z "${warming:-}" ] && { wrkcpu=$out/$name.wrk-cpu.txt; : >"$wrkcpu"; }
+  [ -z "${warming:-}" ] && wrkcpu=$out/$name.wrk-cpu.txt
   for c in 0 1 2 3; do
     p=${path//\{c\}/${ids[c]}}
-    # Each wrk's own CPU (user, system), from bash's time: it has exited when bench/cpu.py takes its second snapshot.
     ( TIMEFORMAT='%U %S'; time (TOKEN=${tokens[c]} METHOD=$method BODY=${body//\{kit\}/${kits[c]}} \
       wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$((c + 1))${p//\{r\}/${results[c]}}" | grep '^JSON' | cut -c6- >>"$file") ) 2>>"$wrkcpu" &
     runs+=($!)
   done
   wait "${runs[@]}" # not a bare wait: the services are children of this shell too
-  if [ -z "${warming:-}" ]; then
-    bench/cpu.py snap "$out/$name.cpu-after.json"
-    local requests; requests=$(python3 -c "import json; print(sum(json.loads(l)['requests'] for l in open('$file')))")
-    bench/cpu.py diff --add "wrk (load generator)=$(awk '{ s += $1 + $2 } END { print s + 0 }' "$wrkcpu")" \
-      "$out/$name.cpu-before.json" "$out/$name.cpu-after.json" "$requests" >"$out/$name.cpu.md"
-    [ -n "$pgss" ] && statements "$out/$name.statements.txt" "$requests"
-  fi
+  [ -z "${warming:-}" ] && measure_to "$name"
   return 0
 }
 if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
 warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" >/dev/null
-cores baseline
-wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl"
+measure_from baseline
+( TIMEFORMAT='%U %S'; time (wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl") ) 2>>"$out/baseline.wrk-cpu.txt"
+measure_to baseline
 # The same baseline in four processes, one wrk -t1 -c16 each, as the replicas are measured: the tail that four
 # processes sharing two cores cost a handler that does next to nothing.
 baseline4() {
@@ -152,8 +159,9 @@ warm baseline4 3s /dev/null
 http_run results-list GET "/api/v1/results?limit=20"
 # The same list from one replica taking all 64 connections: how much of the tail is four processes sharing two cores.
 warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" -H "Authorization: Bearer ${tokens[0]}" >/dev/null
-cores results-list-one-replica
-TOKEN=${tokens[0]} wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" | grep '^JSON' | cut -c6- >"$out/results-list-one-replica.jsonl"
+measure_from results-list-one-replica
+( TIMEFORMAT='%U %S'; time (TOKEN=${tokens[0]} wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" | grep '^JSON' | cut -c6- >"$out/results-list-one-replica.jsonl") ) 2>>"$out/results-list-one-replica.wrk-cpu.txt"
+measure_to results-list-one-replica
 http_run result-one GET "/api/v1/results/{r}"
 http_run kit-registration POST "/api/v1/kits/registrations" \
   "{\"barcode\":\"{kit}\",\"collectedAt\":\"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\",\"consentToTesting\":true}"
