@@ -27,7 +27,12 @@ public sealed class KeyRingTests
             await ExecuteAsync(holder, $"select pg_advisory_lock({KeyRingWarmup.LockKey})");
 
             var starting = replicas.Select(r => Task.Run(() => r.Server)).ToList();
-            await WaitUntilAsync(async () => await WaitingForTheLockAsync(database) == replicas.Count, starting);
+            await Eventually.Until(async () =>
+            {
+                // A replica whose start failed will never wait: fail with its error, not a timeout.
+                starting.FirstOrDefault(t => t.IsFaulted)?.GetAwaiter().GetResult();
+                return await WaitingForTheLockAsync(database);
+            }, n => n == replicas.Count, "every replica to wait for the key ring's lock", TimeSpan.FromSeconds(60));
             // Every replica is waiting for the lock, and none has read or written a key before it.
             Assert.Equal(0L, await database.ScalarAsync<long>("select count(*) from data_protection_keys"));
 
@@ -55,19 +60,7 @@ public sealed class KeyRingTests
 
     static async Task<long> WaitingForTheLockAsync(TestDatabase database) => await database.ScalarAsync<long>(
         "select count(*) from pg_locks l join pg_database d on d.oid = l.database " +
-        $"where l.locktype = 'advisory' and not l.granted and d.datname = current_database()");
-
-    static async Task WaitUntilAsync(Func<Task<bool>> condition, IReadOnlyList<Task> starting)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            // A replica that started without waiting has nothing left to wait for: fail with what it did.
-            if (starting.FirstOrDefault(t => t.IsCompleted) is { } started) await started;
-            Assert.True(DateTime.UtcNow < deadline, "the replicas did not all wait for the key ring's lock");
-            await Task.Delay(50);
-        }
-    }
+        "where l.locktype = 'advisory' and not l.granted and d.datname = current_database()");
 
     static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
     {
