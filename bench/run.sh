@@ -96,13 +96,15 @@ warm() { for _ in 1 2; do "$@"; sleep 3; done; } # the two rounds of load (3 s e
 # How busy the two cores are through a measured run (vmstat, one line a second; report.py gives the mean): the
 # per-process counts of bench/cpu.py alone cannot tell a run that fills the cores from one that waits.
 cores() { vmstat 1 "$((secs - 1))" >"$out/$1.vmstat.txt" & }
-# CPU per component over a measured run (wrk included: <name>.wrk-cpu.txt, each wrk's user and system seconds from
-# bash's time, as it has exited by the second snapshot), PostgreSQL's statements, the cores (vmstat), and with
-# BENCH_TRACE=1 a perf profile of replica 1 (perf report -i bench/results/<run>/<name>.api1.perf --no-children
-# --sort symbol). The first snapshot is taken before the wrks start and the second as soon as they end: taken
+# CPU per component over a measured run (wrk included: <name>.wrk-cpu.txt, written by wrk_json), PostgreSQL's
+# statements, the cores (vmstat), and with BENCH_TRACE=1 a perf profile of replica 1 (perf report -i
+# bench/results/<run>/<name>.api1.perf --no-children --sort symbol). The first snapshot is taken before the wrks start and the second as soon as they end: taken
 # after the launch, on cores the load already filled (a run queue of 80), python's start put the first snapshot
 # up to 7 s into a 10 s run, and cpu.md divided a third of the run's CPU by all its requests (before 05:00 on
 # 2026-12-02, docs/PERFORMANCE.md).
+# One wrk run: its JSON line appended to a file, and its CPU (user, system seconds, from bash's time: it has exited
+# by cpu.py's second snapshot) to another: wrk_json CPU-FILE JSON-FILE wrk-command…
+wrk_json() { local cpu=$1 file=$2; shift 2; ( TIMEFORMAT='%U %S'; time ("$@" | grep '^JSON' | cut -c6- >>"$file") ) 2>>"$cpu"; }
 measure_from() {
   : >"$out/$1.wrk-cpu.txt"
   [ -n "$pgss" ] && psql "${DTC_PG_URL%/*}/dtc_bench" -qc "select pg_stat_statements_reset()" >/dev/null
@@ -130,8 +132,8 @@ http_run() { # name method path-template(use {c} for the customer, {r} for a res
   [ -z "${warming:-}" ] && wrkcpu=$out/$name.wrk-cpu.txt
   for c in 0 1 2 3; do
     p=${path//\{c\}/${ids[c]}}
-    ( TIMEFORMAT='%U %S'; time (TOKEN=${tokens[c]} METHOD=$method BODY=${body//\{kit\}/${kits[c]}} \
-      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$((c + 1))${p//\{r\}/${results[c]}}" | grep '^JSON' | cut -c6- >>"$file") ) 2>>"$wrkcpu" &
+    wrk_json "$wrkcpu" "$file" env TOKEN="${tokens[c]}" METHOD="$method" BODY="${body//\{kit\}/${kits[c]}}" \
+      wrk -t1 -c16 -d"$dur" -s bench/wrk.lua "http://127.0.0.1:830$((c + 1))${p//\{r\}/${results[c]}}" &
     runs+=($!)
   done
   wait "${runs[@]}" # not a bare wait: the services are children of this shell too
@@ -142,14 +144,14 @@ if [ -n "${bench_http:-}" ]; then
 : >"$out/baseline.jsonl"
 warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" >/dev/null
 measure_from baseline
-( TIMEFORMAT='%U %S'; time (wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}" | grep '^JSON' | cut -c6- >>"$out/baseline.jsonl") ) 2>>"$out/baseline.wrk-cpu.txt"
+wrk_json "$out/baseline.wrk-cpu.txt" "$out/baseline.jsonl" wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8300/baseline/results/${ids[0]}"
 measure_to baseline
 # The same baseline in four processes, one wrk -t1 -c16 each, as the replicas are measured: the tail that four
 # processes sharing two cores cost a handler that does next to nothing.
 baseline4() {
   local runs=() port c=0
   for port in 8300 8305 8306 8307; do
-    wrk -t1 -c16 -d"$1" -s bench/wrk.lua "http://127.0.0.1:$port/baseline/results/${ids[c]}" | grep '^JSON' | cut -c6- >>"$2" &
+    wrk_json /dev/null "$2" wrk -t1 -c16 -d"$1" -s bench/wrk.lua "http://127.0.0.1:$port/baseline/results/${ids[c]}" &
     runs+=($!); c=$((c + 1))
   done
   wait "${runs[@]}"
@@ -159,8 +161,9 @@ warm baseline4 3s /dev/null
 http_run results-list GET "/api/v1/results?limit=20"
 # The same list from one replica taking all 64 connections: how much of the tail is four processes sharing two cores.
 warm wrk -t2 -c64 -d3s -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" -H "Authorization: Bearer ${tokens[0]}" >/dev/null
-measure_from results-list-one-replica
-( TIMEFORMAT='%U %S'; time (TOKEN=${tokens[0]} wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20" | grep '^JSON' | cut -c6- >"$out/results-list-one-replica.jsonl") ) 2>>"$out/results-list-one-replica.wrk-cpu.txt"
+: >"$out/results-list-one-replica.jsonl"; measure_from results-list-one-replica
+wrk_json "$out/results-list-one-replica.wrk-cpu.txt" "$out/results-list-one-replica.jsonl" \
+  env TOKEN="${tokens[0]}" wrk -t2 -c64 -d"${secs}s" -s bench/wrk.lua "http://127.0.0.1:8301/api/v1/results?limit=20"
 measure_to results-list-one-replica
 http_run result-one GET "/api/v1/results/{r}"
 http_run kit-registration POST "/api/v1/kits/registrations" \
