@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """CPU seconds by component, for profiling a bench phase:
     bench/cpu.py snap FILE          -- cumulative CPU of every process now
-    bench/cpu.py diff [--add NAME=SECONDS] BEFORE AFTER N [IDLE_BEFORE IDLE_AFTER]
-        -- CPU spent between the two, in total and per item (N items); BEFORE and AFTER may be lists
+    bench/cpu.py diff [--add NAME=SECONDS] [--per WORD] BEFORE AFTER N [IDLE_BEFORE IDLE_AFTER]
+        -- CPU spent between the two, in total and per item (N items: messages, or the WORD given); BEFORE and AFTER may be lists
            (comma-separated, paired in order: the measured rounds of a run, summed); with two snapshots of an idle
            period, also what each component spends idle (timers, health checks, relays' polls) over
            the same length of time, so that the work per item can be read net of it
@@ -48,10 +48,13 @@ if sys.argv[1] == "snap":
     json.dump(snap(), open(sys.argv[2], "w"))
 else:
     load = lambda f: json.load(open(f))
-    total, seconds = {}, 0.0
-    while sys.argv[2] == "--add":
-        name, value = sys.argv[3].rsplit("=", 1)
-        total[name] = total.get(name, 0) + float(value)
+    total, seconds, per = {}, 0.0, "message"
+    while sys.argv[2] in ("--add", "--per"):
+        if sys.argv[2] == "--per":
+            per = sys.argv[3]
+        else:
+            name, value = sys.argv[3].rsplit("=", 1)
+            total[name] = total.get(name, 0) + float(value)
         del sys.argv[2:4]
     for b, a in zip(sys.argv[2].split(","), sys.argv[3].split(","), strict=True):
         part, part_seconds = spent(load(b), load(a))
@@ -64,10 +67,10 @@ else:
     if len(sys.argv) > 6:
         idle_total, idle_seconds = spent(load(sys.argv[5]), load(sys.argv[6]))
         idle = {c: s / idle_seconds * seconds for c, s in idle_total.items()}
-        print("| component | CPU s | CPU ms per message | of which idle | net ms per message |")
+        print(f"| component | CPU s | CPU ms per {per} | of which idle | net ms per {per} |")
         print("|---|---:|---:|---:|---:|")
     else:
-        print("| component | CPU s | CPU ms per message |")
+        print(f"| component | CPU s | CPU ms per {per} |")
         print("|---|---:|---:|")
     rows = sorted(total.items(), key=lambda kv: -kv[1])
     for c, s in rows + [("all", sum(total.values()))]:
