@@ -47,21 +47,37 @@ def idle(name):
     return f"{statistics.mean(int(r[header.index('id')]) for r in rows):.0f}%" if rows else "—"
 
 def report_http():
-    base_rps, base_p50, base_p99, _, base_bad = http("baseline")
-    print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | p99 ms, worst wrk (replica) | errors / non-2xx | vs raw baseline | cores idle |")
+    # The one-process baseline is measured before the results list, between it and one result, and after
+    # registration (since 08:00 on 2026-12-02; older runs have the first alone): each endpoint is read against the
+    # mean of the two either side of it.
+    bases = {n: http(n) for n in ("baseline", "baseline-mid", "baseline-end") if (out / f"{n}.jsonl").exists()}
+    first = bases["baseline"][0]
+    mid = bases.get("baseline-mid", bases["baseline"])[0]
+    end = bases.get("baseline-end", bases.get("baseline-mid", bases["baseline"]))[0]
+    bracketed = len(bases) > 1
+    print("| HTTP, 64 connections | req/s | p50 ms | p99 ms | p99 ms, worst wrk (replica) | errors / non-2xx | vs raw baseline"
+          + (" (mean of the two beside it)" if bracketed else "") + " | cores idle |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| raw Npgsql baseline (1 process) | {base_rps:,.0f} | {base_p50:.1f} | {base_p99:.1f} | — | {base_bad} | 100% | {idle('baseline')} |")
-    if (out / "baseline-4.jsonl").exists():
-        rps, p50, p99, worst, bad = http("baseline-4")
-        print(f"| raw Npgsql baseline (4 processes, as the replicas) | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {worst:.1f} | {bad} | {100 * rps / base_rps:.0f}% | {idle('baseline-4')} |")
-    for name, label in [("results-list", "GET /api/v1/results (4 replicas)"),
-                        ("results-list-one-replica", "GET /api/v1/results (1 replica, all 64 connections)"),
-                        ("result-one", "GET /api/v1/results/{id}"),
-                        ("kit-registration", "POST /api/v1/kits/registrations")]:
-        if not (out / f"{name}.jsonl").exists():
-            continue
+    def row(name, label, against):
         rps, p50, p99, worst, bad = http(name)
-        print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {worst:.1f} | {bad} | {100 * rps / base_rps:.0f}% | {idle(name)} |")
+        worst_text = "—" if name.startswith("baseline") and name != "baseline-4" else f"{worst:.1f}"
+        ratio = ("baseline" if bracketed else "100%") if against is None else f"{100 * rps / against:.0f}%"
+        print(f"| {label} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | {worst_text} | {bad} | {ratio} | {idle(name)} |")
+    row("baseline", "raw Npgsql baseline (1 process)" + (", first" if bracketed else ""), None)
+    before_mid = (first + mid) / 2
+    if (out / "baseline-4.jsonl").exists():
+        row("baseline-4", "raw Npgsql baseline (4 processes, as the replicas)", before_mid)
+    for name, label, against in [("results-list", "GET /api/v1/results (4 replicas)", before_mid),
+                                 ("results-list-one-replica", "GET /api/v1/results (1 replica, all 64 connections)", before_mid),
+                                 ("baseline-mid", "raw Npgsql baseline (1 process), second", None),
+                                 ("result-one", "GET /api/v1/results/{id}", (mid + end) / 2),
+                                 ("kit-registration", "POST /api/v1/kits/registrations", (mid + end) / 2),
+                                 ("baseline-end", "raw Npgsql baseline (1 process), third", None)]:
+        if (out / f"{name}.jsonl").exists():
+            row(name, label, against)
+    if bracketed:
+        print()
+        print(f"The one-process baseline's three measurements: {first:,.0f}, {mid:,.0f} and {end:,.0f} req/s.")
     print()
 
 if (out / "baseline.jsonl").exists():
