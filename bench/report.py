@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns one bench/run.sh output folder into the markdown table docs/PERFORMANCE.md quotes."""
-import json, pathlib, statistics, sys
+import functools, json, pathlib, statistics, sys
 
 out = pathlib.Path(sys.argv[1])
 
@@ -23,6 +23,7 @@ def merged(rows, q):
             return (bucket + 1) / 10  # the bucket's upper edge, in ms
     return float("nan")
 
+@functools.cache  # each run's figures are read once, whether as a row or as a baseline
 def http(name):
     rows = [json.loads(l) for l in (out / f"{name}.jsonl").read_text().splitlines() if l.strip()]
     rps = sum(r["requests"] / r["seconds"] for r in rows)
@@ -78,6 +79,13 @@ def report_http():
     if bracketed:
         print()
         print(f"The one-process baseline's three measurements: {first:,.0f}, {mid:,.0f} and {end:,.0f} req/s.")
+    if (out / "baseline-4.jsonl").exists() and (out / "results-list.jsonl").exists():
+        # Like for like: the same four processes on the same two cores, without the API's work. What the
+        # four-process baseline loses against the one-process one is what four processes cost on two cores.
+        four = http("baseline-4")[0]
+        print()
+        print(f"Like for like, against the raw baseline spread over four processes as the replicas are ({four:,.0f} req/s, "
+              f"measured just before them): the results list from four replicas {100 * http('results-list')[0] / four:.0f}%.")
     print()
 
 if (out / "baseline.jsonl").exists():
