@@ -1134,13 +1134,14 @@ namespace Dtc.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_lab_reports");
 
-                    b.HasIndex("CustomerId", "IssuedAt")
-                        .HasDatabaseName("ix_lab_reports_customer_id_issued_at")
-                        .HasFilter("released");
-
                     b.HasIndex("KitId", "Accession")
                         .IsUnique()
                         .HasDatabaseName("ix_lab_reports_kit_id_accession");
+
+                    b.HasIndex("CustomerId", "IssuedAt", "Id")
+                        .HasDatabaseName("ix_lab_reports_customer_id_issued_at_id")
+                        .HasFilter("released")
+                        .HasAnnotation("Npgsql:CreatedConcurrently", true);
 
                     b.ToTable("lab_reports", (string)null);
                 });

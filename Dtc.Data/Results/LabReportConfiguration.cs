@@ -17,7 +17,9 @@ internal sealed class LabReportConfiguration : IEntityTypeConfiguration<LabRepor
         // One report per kit and accession: concurrent deliveries of its versions meet on this key.
         b.HasIndex(r => new { r.KitId, r.Accession }).IsUnique();
         // The patient's results list: their released reports, newest first.
-        b.HasIndex(r => new { r.CustomerId, r.IssuedAt }).HasFilter("released");
+        // id breaks ties, so "order by issued_at desc, id desc" and the keyset cursor read the index backwards
+        // with no sort node.
+        b.HasIndex(r => new { r.CustomerId, r.IssuedAt, r.Id }).HasFilter("released").IsCreatedConcurrently();
         b.OwnsOne(r => r.Lab, l => l.ToJson());
         b.HasOne<Kit>().WithMany().HasForeignKey(r => r.KitId);
         b.HasOne<Customer>().WithMany().HasForeignKey(r => r.CustomerId);
