@@ -5,7 +5,9 @@
 # baseline servers on a database (dtc_bench) and a RabbitMQ virtual host (bench) of their own,
 # seeds patients, then measures: HTTP (wrk, replicas' own ports, 64 connections) against the raw
 # Npgsql baseline; ingestion against a consume-and-insert baseline; end-to-end latency at 200/s.
-# BENCH_ONLY=http or BENCH_ONLY=ingest runs a part. Figures go to bench/results/<time>.md (git-ignored); docs/PERFORMANCE.md quotes a run.
+# BENCH_ONLY=http or BENCH_ONLY=ingest runs a part. BENCH_SQL='<statements>' runs them on dtc_bench after the
+# migrations, before the seed (to measure a schema change, or its undoing, against the same code).
+# Figures go to bench/results/<time>.md (git-ignored); docs/PERFORMANCE.md quotes a run.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -35,6 +37,7 @@ bin() { echo "$repo/$1/bin/Release/net10.0/$1.dll"; }
 # configuration's file watcher would wake on every line this script writes under bench/results.
 root() { echo "--contentRoot $(dirname "$(bin "$1")")"; }
 dotnet "$(bin Dtc.MigrationService)" >/dev/null
+[ -z "${BENCH_SQL:-}" ] || psql "${DTC_PG_URL%/*}/dtc_bench" -v ON_ERROR_STOP=1 -qc "$BENCH_SQL"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
