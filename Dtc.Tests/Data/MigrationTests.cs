@@ -1,6 +1,11 @@
 using Dtc.Data;
+using Dtc.Data.Accounts;
+using Dtc.Data.Customers;
+using Dtc.Tests.Api;
 using Dtc.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Dtc.Tests.Data;
 
@@ -44,6 +49,44 @@ public sealed class MigrationTests
         var codes = await db.Products.Select(p => p.Code).ToListAsync();
         Assert.Contains("A1C", codes);
         Assert.Contains("LIPID", codes);
+    }
+
+    [Fact]
+    public async Task TheResultListIndexIsReplacedOnADatabaseThatHoldsReportsAndTheChangeReverts()
+    {
+        const string before = "20261125102231_LisIngestion";
+        await using var database = await TestDatabase.CreateEmptyAsync();
+        await using (var db = database.CreateContext())
+        {
+            await db.GetService<IMigrator>().MigrateAsync(before);
+            const string email = "a@example.com";
+            var user = new DtcUser { Id = Guid.CreateVersion7(), UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email };
+            var customer = new Customer { Id = user.Id, PatientNumber = "PAT-1", Email = email };
+            var kit = Seed.Kit(customer.Id);
+            db.AddRange(user, customer, kit, Seed.Report(customer.Id, kit.Id), Seed.Report(customer.Id, kit.Id, released: false));
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(["ix_lab_reports_customer_id_issued_at (customer_id, issued_at) valid"], await ListIndexesAsync(database));
+
+        // Built and dropped concurrently: each step outside the migration's transaction, on a table with rows.
+        await using (var db = database.CreateContext()) await db.Database.MigrateAsync();
+        Assert.Equal(["ix_lab_reports_customer_id_issued_at_id (customer_id, issued_at, id) valid"], await ListIndexesAsync(database));
+        Assert.Equal(2L, await database.ScalarAsync<long>("select count(*) from lab_reports"));
+
+        await using (var db = database.CreateContext()) await db.GetService<IMigrator>().MigrateAsync(before);
+        Assert.Equal(["ix_lab_reports_customer_id_issued_at (customer_id, issued_at) valid"], await ListIndexesAsync(database));
+    }
+
+    /// <summary>The indexes on lab_reports whose name says they serve the results list, with their key and validity.</summary>
+    static async Task<List<string>> ListIndexesAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        return await db.Database.SqlQuery<string>($"""
+            select c.relname || ' ' || substring(pg_get_indexdef(i.indexrelid) from '\(.*?\)') || case when i.indisvalid then ' valid' else ' invalid' end as "Value"
+            from pg_index i join pg_class c on c.oid = i.indexrelid
+            where i.indrelid = 'lab_reports'::regclass and c.relname like 'ix_lab_reports_customer_id_issued_at%'
+            order by 1
+            """).ToListAsync();
     }
 
     static Task<string> SchemaFingerprintAsync(TestDatabase database) => database.ScalarAsync<string>("""
