@@ -1,6 +1,4 @@
 using Dtc.Data;
-using Dtc.Data.Accounts;
-using Dtc.Data.Customers;
 using Dtc.Tests.Api;
 using Dtc.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -56,16 +54,10 @@ public sealed class MigrationTests
     {
         const string before = "20261125102231_LisIngestion";
         await using var database = await TestDatabase.CreateEmptyAsync();
-        await using (var db = database.CreateContext())
-        {
-            await db.GetService<IMigrator>().MigrateAsync(before);
-            const string email = "a@example.com";
-            var user = new DtcUser { Id = Guid.CreateVersion7(), UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email };
-            var customer = new Customer { Id = user.Id, PatientNumber = "PAT-1", Email = email };
-            var kit = Seed.Kit(customer.Id);
-            db.AddRange(user, customer, kit, Seed.Report(customer.Id, kit.Id), Seed.Report(customer.Id, kit.Id, released: false));
-            await db.SaveChangesAsync();
-        }
+        await using (var db = database.CreateContext()) await db.GetService<IMigrator>().MigrateAsync(before);
+        var customer = await Worker.Seed.CustomerAsync(database);
+        var kit = Seed.Kit(customer.Id);
+        await database.SaveAsync(kit, Seed.Report(customer.Id, kit.Id), Seed.Report(customer.Id, kit.Id, released: false));
         Assert.Equal(["ix_lab_reports_customer_id_issued_at (customer_id, issued_at) valid"], await ListIndexesAsync(database));
 
         // Built and dropped concurrently: each step outside the migration's transaction, on a table with rows.
