@@ -50,7 +50,9 @@ public sealed class AuditLog : IAsyncDisposable
         batchSize = meter.CreateHistogram<int>("dtc.audit.batch.size", description: "Audit events committed by one write.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         meter.CreateObservableGauge("dtc.audit.queued", () => Queued, description: "Audit events waiting for the next write.");
-        writer = Task.Run(WriteAllAsync);
+        // The log is created by the first request that reads PHI, and its writer then serves every request: it
+        // starts outside that request's trace and log scope, which would otherwise flow into every write after it.
+        using (ExecutionContext.SuppressFlow()) writer = Task.Run(WriteAllAsync);
     }
 
     /// <summary>Events waiting for the next write (the one in flight not counted).</summary>

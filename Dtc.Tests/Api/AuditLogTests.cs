@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Dtc.Api.Audit;
 using Dtc.Api.Http;
 using Dtc.Api.Results;
+using Dtc.Data.Audit;
 using Dtc.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Dtc.Tests.Api;
@@ -158,4 +161,61 @@ public sealed class AuditLogTests(ApiFixture fixture) : IClassFixture<ApiFixture
         Assert.Equal([1L], measured.Where(m => m.Instrument == "dtc.audit.events" && m.Outcome == "failed").Select(m => m.Value));
         Assert.Equal(2, measured.Where(m => m.Instrument == "dtc.audit.events" && m.Outcome == "written").Sum(m => m.Value)); // the held one, the neighbour
     }
+
+    /// <summary>
+    /// The log is created by the first request that reads PHI, and its writer then serves every request: its
+    /// writes must not go on in that first request's trace (nor in its log scope), however long the replica runs.
+    /// </summary>
+    [Fact]
+    public async Task TheWriterRunsOutsideTheTraceOfTheRequestThatCreatedIt()
+    {
+        var patient = await Api.SignUpAsync();
+        var database = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString).Database;
+        var inserts = new ConcurrentQueue<ActivityTraceId>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                // This class's database only: the other classes' APIs write their own audit events meanwhile.
+                if (activity.TagObjects.Any(t => t.Value is string text && text == database)
+                    && activity.TagObjects.Any(t => t.Value is string text && text.StartsWith("insert into audit_events", StringComparison.Ordinal)))
+                    inserts.Enqueue(activity.TraceId);
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var source = new ActivitySource("Dtc.Tests.AuditLog");
+
+        AuditLog log;
+        ActivityTraceId creator;
+        using (var first = source.StartActivity("first request"))
+        {
+            creator = first!.TraceId;
+            log = new AuditLog(Api.Services.GetRequiredService<IServiceScopeFactory>(), Api.Services.GetRequiredService<IMeterFactory>(),
+                NullLogger<AuditLog>.Instance);
+        }
+        await using (log)
+        {
+            ActivityTraceId later;
+            using (var second = source.StartActivity("a later request"))
+            {
+                later = second!.TraceId;
+                await log.WriteAsync(Event(patient.Id)).WaitAsync(Answered);
+            }
+            Assert.Equal(1, await EventsAsync(patient.Id, AuditActions.ResultList));
+            Assert.Single(inserts);
+            Assert.DoesNotContain(creator, inserts);
+            Assert.DoesNotContain(later, inserts);
+        }
+    }
+
+    static AuditEvent Event(Guid customerId) => new()
+    {
+        OccurredAt = DateTimeOffset.UtcNow,
+        ActorId = customerId,
+        Action = AuditActions.ResultList,
+        CustomerId = customerId,
+        ResourceType = AuditActions.LabReport,
+    };
 }
