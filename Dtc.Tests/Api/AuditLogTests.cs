@@ -164,7 +164,8 @@ public sealed class AuditLogTests(ApiFixture fixture) : IClassFixture<ApiFixture
 
     /// <summary>
     /// The log is created by the first request that reads PHI, and its writer then serves every request: its
-    /// writes must not go on in that first request's trace (nor in its log scope), however long the replica runs.
+    /// writes must not go on in that first request's trace, however long the replica runs, nor in the trace of any
+    /// one request they serve. (The request's log scope flows the same way; the trace is what this test reads.)
     /// </summary>
     [Fact]
     public async Task TheWriterRunsOutsideTheTraceOfTheRequestThatCreatedIt()
