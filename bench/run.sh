@@ -54,10 +54,11 @@ for port in 8300 8305 8306 8307; do
   start "baseline-$port" dotnet bench/Dtc.Bench/bin/Release/net10.0/Dtc.Bench.dll baseline-server --urls "http://127.0.0.1:$port" --contentRoot "$repo/bench/Dtc.Bench/bin/Release/net10.0"
 done
 # BENCH_API_ENV: extra environment for the API replicas only, for experiments (e.g. "DOTNET_gcServer=0").
+# BENCH_LIS_ENV: the same for the two LIS consumers.
 for i in 1 2 3 4; do
   start "api$i" env ${BENCH_API_ENV:-} ${BENCH_TRACE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} dotnet "$(bin Dtc.Api)" $(root Dtc.Api) --urls "http://127.0.0.1:830$i"
 done
-for i in 1 2; do DOTNET_PerfMapEnabled=${BENCH_TRACE:+1} DOTNET_EnableWriteXorExecute=${BENCH_TRACE:+0} DOTNET_JitStdOutFile=${BENCH_TRACE:+$out/lis$i.jit.txt} DOTNET_JitDisasmSummary=${BENCH_TRACE:+1} start "lis$i" dotnet "$(bin Dtc.Consumers)" $(root Dtc.Consumers) --role lis-testresult --urls "http://127.0.0.1:831$i"; done
+for i in 1 2; do DOTNET_PerfMapEnabled=${BENCH_TRACE:+1} DOTNET_EnableWriteXorExecute=${BENCH_TRACE:+0} DOTNET_JitStdOutFile=${BENCH_TRACE:+$out/lis$i.jit.txt} DOTNET_JitDisasmSummary=${BENCH_TRACE:+1} start "lis$i" env ${BENCH_LIS_ENV:-} dotnet "$(bin Dtc.Consumers)" $(root Dtc.Consumers) --role lis-testresult --urls "http://127.0.0.1:831$i"; done
 start customer dotnet "$(bin Dtc.Consumers)" $(root Dtc.Consumers) --role customer --urls http://127.0.0.1:8313
 start homekit dotnet "$(bin Dtc.Consumers)" $(root Dtc.Consumers) --role homekit-register --urls http://127.0.0.1:8314
 for port in 8301 8302 8303 8304 8311 8312 8313 8314; do
