@@ -37,7 +37,8 @@ public static class ConsumerRoles
                 builder.AddLisIngestion();
                 // Results come in bursts and each is a few small statements: batches save a commit and round trips per message.
                 // Two lanes per replica: on two cores, more lanes gave smaller batches and more CPU per message (docs/PERFORMANCE.md).
-                var lis = builder.AddDtcConsumer(Topology.Queues.LisTestResult).HandleRaw<LisResultHandler>(LisResult.MessageType);
+                var lis = builder.AddDtcConsumer(Topology.Queues.LisTestResult).HandleRaw<LisResultHandler>(LisResult.MessageType)
+                    .ReadBatchesWith<LisBatchRead>();
                 lis.BatchSize = builder.Configuration.GetValue<ushort>("Lis:BatchSize", 32);
                 lis.Concurrency = builder.Configuration.GetValue<ushort>("Lis:Concurrency", 2);
                 break;

@@ -15,19 +15,25 @@ namespace Dtc.Consumers.Lis;
 /// <c>lis.result</c> (HL7 v2 ORU^R01 or FHIR R4, by content type) → patient results. An unreadable message
 /// is parked with the parser's reason; one that cannot be attached to its kit's patient is quarantined
 /// (committed, acked, attached to no one); the rest is stored under the kits' row locks (README: Result
-/// release rules). Round trips besides the bus's own: lock and read (one), the result rows (one, or in a
-/// batch none: they go with the batch's outbox rows, one statement per table for the whole batch, or with
-/// the read of a later message of the same kit); the outbox rows go with the consumer's flush, one for a
-/// whole batch of messages.
+/// release rules). Round trips besides the bus's own: lock and read (one, or in a batch none: one for the
+/// whole batch, <see cref="LisBatchRead"/>, and one more for a later message of a kit already handled in the
+/// batch), the result rows (one, or in a batch none: they go with the batch's outbox rows, one statement per
+/// table for the whole batch, or with the read of a later message of the same kit); the outbox rows go with
+/// the consumer's flush, one for a whole batch of messages.
 /// </summary>
 public sealed partial class LisResultHandler(
-    DtcDbContext db, ReportWriter writer, DeferredStatements deferred, TimeProvider clock, LisTelemetry telemetry, ILogger<LisResultHandler> logger) : IRawMessageHandler
+    DtcDbContext db, ReportWriter writer, DeferredStatements deferred, LisBatchRead batchRead, TimeProvider clock, LisTelemetry telemetry,
+    ILogger<LisResultHandler> logger) : IRawMessageHandler
 {
     public async Task HandleAsync(MessageContext context, CancellationToken ct)
     {
-        var parsed = LisParser.Parse(context.Body.Span, context.ContentType);
-        if (!parsed.IsSuccess) throw Park(null, parsed.Error.Code, parsed.Error.Detail);
-        var message = parsed.Message;
+        var message = batchRead.Parsed(context.MessageId);
+        if (message is null)
+        {
+            var parsed = LisParser.Parse(context.Body.Span, context.ContentType);
+            if (!parsed.IsSuccess) throw Park(null, parsed.Error.Code, parsed.Error.Detail);
+            message = parsed.Message;
+        }
         var reports = message.Reports.Select(r => r with { KitBarcode = KitBarcode.Normalize(r.KitBarcode) }).ToList();
         if (Unstorable(message, reports) is { } invalid) throw Park(message.Format, invalid.Code, invalid.Reason);
 
@@ -46,8 +52,10 @@ public sealed partial class LisResultHandler(
     {
         // The consumer's transaction is all or nothing: a savepoint per SaveChanges would cost two round trips and save nothing.
         db.Database.AutoSavepointsEnabled = false;
-        var (kits, existing) = await LisRows.LockAsync(db, deferred, writer.Batch,
-            [.. reports.Select(r => r.KitBarcode).Distinct()], [.. reports.Select(r => r.Accession).Distinct()], message.SourceMessageId, ct);
+        string[] barcodes = [.. reports.Select(r => r.KitBarcode).Distinct()];
+        // In a batch, the kits were most likely locked and read for all its messages at once (LisBatchRead).
+        var (kits, existing) = batchRead.Take(barcodes)
+            ?? await LisRows.LockAsync(db, deferred, writer.Batch, barcodes, [.. reports.Select(r => r.Accession).Distinct()], [message.SourceMessageId], ct);
         var now = clock.GetUtcNow();
         foreach (var report in reports)
         {

@@ -6,17 +6,26 @@ using Npgsql;
 
 namespace Dtc.Consumers.Lis;
 
-/// <summary>A report as it stands: its current version, and whether it already holds the message being handled.</summary>
+/// <summary>
+/// A report as it stands: its current version, and which of the messages read for (the one being handled, or
+/// those of its batch) it already holds a version of.
+/// </summary>
 public sealed record ReportRow(
     Guid Id, Guid KitId, string Accession, string Status, int CurrentVersion, Guid CurrentVersionId,
-    DateTimeOffset IssuedAt, bool Released, bool HasMessage);
+    DateTimeOffset IssuedAt, bool Released, string[] Messages)
+{
+    public bool Holds(string sourceMessageId) => Array.IndexOf(Messages, sourceMessageId) >= 0;
+}
 
-/// <summary>The one read of the handler: one round trip, two statements (and the batch's rows of its kits, when it has any).</summary>
+/// <summary>
+/// The one read of the handler, or of a whole batch (<see cref="LisBatchRead"/>): one round trip, two statements
+/// (and the batch's rows of its kits, when it has any).
+/// </summary>
 internal static class LisRows
 {
     // 1. Lock the kits (in id order, so two messages never wait on each other): every version of a kit's
     //    reports is written under this lock, whichever replica handles it.
-    // 2. Read their reports. In READ COMMITTED each statement takes its snapshot when it starts, i.e. after
+    // 2. Read their reports, each with those of the messages' ids ($3) it holds a version of. In READ COMMITTED each statement takes its snapshot when it starts, i.e. after
     //    the lock is granted, so it sees what the previous holder of the lock committed.
     // Both are prepared (planning them cost more than running them). So that the one generic plan a prepared
     // statement settles on stays right however the tables grow, each lookup is by a unique index, and
@@ -32,7 +41,7 @@ internal static class LisRows
 
     const string ReadReports = """
         select r.id, r.kit_id, r.accession, r.status, r.current_version, v.id, r.issued_at, r.released,
-               exists (select 1 from report_versions m where m.source_message_id = $3 and m.report_id = r.id)
+               array(select m.source_message_id from report_versions m where m.source_message_id = any($3) and m.report_id = r.id)
         from kits k
         join lateral (select * from lab_reports where kit_id = k.id and accession = any($2) offset 0) r on true
         join lateral (select id from report_versions where report_id = r.id and number = r.current_version offset 0) v on true
@@ -40,7 +49,7 @@ internal static class LisRows
         """;
 
     public static async Task<(Dictionary<string, KitOwner> Kits, List<ReportRow> Reports)> LockAsync(
-        DtcDbContext db, DeferredStatements deferred, ReportBatch held, string[] barcodes, string[] accessions, string sourceMessageId,
+        DtcDbContext db, DeferredStatements deferred, ReportBatch held, string[] barcodes, string[] accessions, string[] sourceMessageIds,
         CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -56,7 +65,7 @@ internal static class LisRows
         batch.BatchCommands.Add(new NpgsqlBatchCommand(LockKits) { Parameters = { new() { Value = barcodes } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(ReadReports)
         {
-            Parameters = { new() { Value = barcodes }, new() { Value = accessions }, new() { Value = sourceMessageId } },
+            Parameters = { new() { Value = barcodes }, new() { Value = accessions }, new() { Value = sourceMessageIds } },
         });
         await batch.PrepareAsync(ct);
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -75,7 +84,7 @@ internal static class LisRows
         while (await reader.ReadAsync(ct))
         {
             reports.Add(new ReportRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                reader.GetGuid(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetBoolean(7), reader.GetBoolean(8)));
+                reader.GetGuid(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetBoolean(7), reader.GetFieldValue<string[]>(8)));
         }
         return (kits, reports);
     }

@@ -25,7 +25,7 @@ public sealed class ReportWriter(DtcDbContext db, ReportBatch batch)
     public async Task<VersionPlace> WriteAsync(
         LabMessage message, LabReportMessage report, KitOwner owner, ReportRow? row, DateTimeOffset now, CancellationToken ct)
     {
-        if (row?.HasMessage == true) return VersionPlace.Duplicate;
+        if (row?.Holds(message.SourceMessageId) == true) return VersionPlace.Duplicate;
         Batch.Touch(owner.Barcode);
         var status = StatusOf(report);
         var rejected = report.SpecimenRejection is not null || status == ReportStatus.Cancelled;

@@ -19,6 +19,8 @@ public sealed class ConsumerRegistration(string queue, IServiceCollection servic
     /// </summary>
     public ushort BatchSize { get; set; } = 1;
     internal Dictionary<string, MessageDispatch> Handlers { get; } = new(StringComparer.Ordinal);
+    /// <summary>The batch's reads ahead of its handlers (<see cref="ReadBatchesWith{TReader}"/>), if the queue has them.</summary>
+    internal Func<IServiceProvider, IReadOnlyList<MessageContext>, CancellationToken, Task>? ReadBatch { get; private set; }
     /// <summary>Fault injection for tests: runs after the commit and before the ack.</summary>
     internal Func<MessageContext, Task>? AfterCommit { get; set; }
 
@@ -41,6 +43,17 @@ public sealed class ConsumerRegistration(string queue, IServiceCollection servic
             }
             return sp.GetRequiredService<THandler>().HandleAsync(message, context, ct);
         });
+        return this;
+    }
+
+    /// <summary>
+    /// A batch's new messages are first given to <typeparamref name="TReader"/> (one per transaction: scoped),
+    /// which can read what all their handlers need in one round trip; see <see cref="IBatchReader"/>.
+    /// </summary>
+    public ConsumerRegistration ReadBatchesWith<TReader>() where TReader : class, IBatchReader
+    {
+        services.AddScoped<TReader>();
+        ReadBatch = (sp, messages, ct) => sp.GetRequiredService<TReader>().ReadAsync(messages, ct);
         return this;
     }
 

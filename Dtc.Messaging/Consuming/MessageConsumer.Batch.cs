@@ -101,7 +101,8 @@ public sealed partial class MessageConsumer
 
     /// <summary>
     /// The one transaction of a batch, or of a single message (a batch of one): the inbox rows in one
-    /// statement, each new message's handler in delivery order, one SaveChanges, the commit.
+    /// statement, the queue's batch reader (if it has one, for two new messages or more: one round trip for what
+    /// all their handlers read), each new message's handler in delivery order, one SaveChanges, the commit.
     /// <paramref name="traceEach"/>: a span per message (a single message has its span already).
     /// </summary>
     async Task HandleInTransactionAsync(List<BatchItem> work, bool traceEach, CancellationToken ct)
@@ -110,6 +111,12 @@ public sealed partial class MessageConsumer
         var db = scope.ServiceProvider.GetRequiredService<DtcDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var fresh = await InsertInboxAsync(db, transaction, work, ct);
+        if (work.Count > 1 && registration.ReadBatch is { } read)
+        {
+            var seen = new HashSet<Guid>(work.Count);
+            var messages = work.Where(w => fresh.Contains(w.Context.MessageId) && seen.Add(w.Context.MessageId)).Select(w => w.Context).ToList();
+            if (messages.Count > 1) await read(scope.ServiceProvider, messages, ct);
+        }
         var ambient = Activity.Current;
         try
         {

@@ -37,6 +37,19 @@ public interface IRawMessageHandler
 }
 
 /// <summary>
+/// Reads for a whole batch, ahead of its handlers (<see cref="ConsumerRegistration.ReadBatchesWith{TReader}"/>):
+/// called once per batch of two or more, in the batch's transaction, after its inbox rows and before the first
+/// handler, with the batch's new messages in delivery order. The reader keeps what it read for the handlers of
+/// the same transaction scope; a handler that finds nothing there (or something an earlier handler of the batch
+/// has changed since) reads for itself. It must not throw for a message it cannot read (that is the handler's to
+/// park): it leaves it out. A message handled on its own is not given to it.
+/// </summary>
+public interface IBatchReader
+{
+    Task ReadAsync(IReadOnlyList<MessageContext> messages, CancellationToken ct);
+}
+
+/// <summary>
 /// Thrown by a handler (or the consumer) for a message that can never succeed: it is parked at once
 /// with the reason in its headers, and the queue keeps flowing.
 /// </summary>

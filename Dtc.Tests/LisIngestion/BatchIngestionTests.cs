@@ -1,5 +1,6 @@
 using System.Text;
 using Dtc.Consumers;
+using Dtc.Consumers.Lis;
 using Dtc.Data.Kits;
 using Dtc.Messaging;
 using Dtc.Messaging.Contracts;
@@ -210,6 +211,77 @@ public sealed class BatchIngestionTests
     }
 
     [Fact]
+    public async Task ABatchLocksAndReadsTheKitsOfAllItsMessagesInOneStatement()
+    {
+        // LisBatchRead: the kits of a batch are locked and read once for all its messages, not once per message.
+        await using var bed = await LisTestBed.StartAsync(replicas: 0, seedSamples: false);
+        await bed.Broker.DeclareTopologyAsync();
+        const int count = 30;
+        for (var i = 0; i < count; i++)
+        {
+            var payload = $"7736{i:D6}";
+            var barcode = payload + KitBarcode.CheckDigit(payload);
+            await bed.AddPatientWithKitAsync($"PAT-{7000 + i}", "Sam", "O'Neil", new DateOnly(1970, 9, 1), barcode);
+            await bed.PublishHl7Async(new A1cMessage { Barcode = barcode, Accession = $"ACC-R{i}", PatientId = $"PAT-{7000 + i}^^^DTC^PI" }.ToString());
+        }
+        var before = await LockStatementsAsync(bed.Database);
+
+        await using var host = await ServiceHost.StartAsync(bed.Database, bed.Broker, b => b.AddConsumerRole(ConsumerRole.LisTestResult), settings: OneLane);
+        using var metrics = MetricProbe.Start([host.Services]);
+
+        await bed.HandledAsync(count);
+        Assert.Equal(count, await metrics.UntilAsync("dtc.lis.messages", "outcome=stored", count));
+        Assert.Equal(0, metrics.Sum("dtc.messaging.batch.rollbacks", "queue=" + Topology.Queues.LisTestResult));
+        await using var db = bed.Db();
+        var transactions = await LisTransactionsAsync(db);
+        Assert.InRange(transactions, 1, count / 2);
+        // One lock statement per transaction (a batch's, or a message's on its own), where it was one per message.
+        Assert.Equal(transactions, await LockStatementsAsync(bed.Database) - before);
+    }
+
+    [Fact]
+    public async Task InABatchReadAMessageAlreadyStoredIsADuplicateAndOneForAnUnknownKitIsQuarantined()
+    {
+        // What the batch read gives each handler: the versions its message already has (by MSH-10, here resent under
+        // a new message id), and no kit for a barcode no kit has.
+        await using var bed = await LisTestBed.StartAsync(replicas: 0, seedSamples: false);
+        await bed.Broker.DeclareTopologyAsync();
+        var messages = new List<A1cMessage>();
+        for (var i = 0; i < 10; i++)
+        {
+            var payload = $"7737{i:D6}";
+            var barcode = payload + KitBarcode.CheckDigit(payload);
+            await bed.AddPatientWithKitAsync($"PAT-{8000 + i}", "Sam", "O'Neil", new DateOnly(1970, 9, 1), barcode);
+            messages.Add(new A1cMessage { Barcode = barcode, Accession = $"ACC-D{i}", PatientId = $"PAT-{8000 + i}^^^DTC^PI" });
+        }
+        var stored = messages[3];
+        await using (var first = await ServiceHost.StartAsync(bed.Database, bed.Broker, b => b.AddConsumerRole(ConsumerRole.LisTestResult), settings: OneLane))
+        {
+            await bed.PublishHl7Async(stored.ToString());
+            await bed.HandledAsync(1);
+        }
+        var unknown = "7737999999" + KitBarcode.CheckDigit("7737999999");
+        foreach (var m in messages) await bed.PublishHl7Async(m.ToString()); // messages[3] again, under a new message id
+        await bed.PublishHl7Async((messages[5] with { Barcode = unknown, Accession = "ACC-D-unknown" }).ToString());
+
+        await using var host = await ServiceHost.StartAsync(bed.Database, bed.Broker, b => b.AddConsumerRole(ConsumerRole.LisTestResult), settings: OneLane);
+        using var metrics = MetricProbe.Start([host.Services]);
+
+        await bed.HandledAsync(12);
+        Assert.Equal(9, await metrics.UntilAsync("dtc.lis.messages", "outcome=stored", 9));
+        Assert.Equal(1, await metrics.UntilAsync("dtc.lis.messages", "outcome=duplicate", 1));
+        Assert.Equal(1, await metrics.UntilAsync("dtc.lis.messages", "outcome=quarantined", 1));
+        Assert.Equal(0, metrics.Sum("dtc.messaging.batch.rollbacks", "queue=" + Topology.Queues.LisTestResult));
+        var report = await bed.ReportAsync(stored.Barcode);
+        Assert.NotNull(report);
+        Assert.Single(report.Versions);
+        await using var db = bed.Db();
+        Assert.Equal(10, await db.LabReports.CountAsync());
+        Assert.Equal(PatientMatch.UnknownKit, (await db.QuarantinedMessages.SingleAsync()).ReasonCode);
+        Assert.InRange(await LisTransactionsAsync(db), 2, 7);
+    }
+
+    [Fact]
     public async Task AValuePostgreSqlRefusesInABacklogIsParkedWithItsReasonAndTheRestStored()
     {
         // Its rows are sent with another message's read or with the batch's outbox rows, so the error surfaces
@@ -247,6 +319,20 @@ public sealed class BatchIngestionTests
     static async Task<(int Statements, int Transactions)> ObservationStatementsAsync(Dtc.Data.DtcDbContext db) =>
         (await db.Database.SqlQuery<int>($"select count(distinct (xmin::text, cmin::text))::int as \"Value\" from observations").SingleAsync(),
          await db.Database.SqlQuery<int>($"select count(distinct xmin::text)::int as \"Value\" from observations").SingleAsync());
+
+    /// <summary>Calls of the LIS consumer's kit lock in the test's database (pg_stat_statements, which scripts/infra.sh loads).</summary>
+    static async Task<long> LockStatementsAsync(TestDatabase database)
+    {
+        var unpooled = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString();
+        await using var connection = new Npgsql.NpgsqlConnection(unpooled);
+        await connection.OpenAsync();
+        await using (var create = new Npgsql.NpgsqlCommand("create extension if not exists pg_stat_statements", connection)) await create.ExecuteNonQueryAsync();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            select coalesce(sum(calls), 0)::bigint from pg_stat_statements
+            where dbid = (select oid from pg_database where datname = current_database()) and query like '%for update of k%'
+            """, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     /// <summary>The transactions the LIS consumer committed: the inbox rows of a batch share its one insert's timestamp.</summary>
     static Task<int> LisTransactionsAsync(Dtc.Data.DtcDbContext db) =>
