@@ -20,10 +20,10 @@ public sealed class BatchIngestionTests
 {
     /// <summary>
     /// For the tests that read what one batch does with messages of the same kits in queue order. With the
-    /// consumer's two lanes (its default) two batches can take such messages at once: they can lose a deadlock
-    /// to each other on the kits' row locks (a rollback, then each message on its own: nothing lost, but a
-    /// rollback counted), or handle a kit's versions out of order (an earlier one then counted as stale, not
-    /// stored). Seen in a CI run on 2026-12-02: one of each.
+    /// consumer's two lanes (its default) two batches can take such messages at once: they can handle a kit's
+    /// versions out of order (an earlier one then counted as stale, not stored), or, before a batch locked all
+    /// its kits at once (LisBatchRead), lose a deadlock to each other on the kits' row locks (a rollback, then
+    /// each message on its own: nothing lost, but a rollback counted). Seen in a CI run on 2026-12-02: one of each.
     /// </summary>
     static readonly Dictionary<string, string?> OneLane = new() { ["Lis:Concurrency"] = "1" };
 
