@@ -25,8 +25,9 @@ internal static class LisRows
 {
     // 1. Lock the kits (in id order, so two messages never wait on each other): every version of a kit's
     //    reports is written under this lock, whichever replica handles it.
-    // 2. Read their reports, each with those of the messages' ids ($3) it holds a version of. In READ COMMITTED each statement takes its snapshot when it starts, i.e. after
-    //    the lock is granted, so it sees what the previous holder of the lock committed.
+    // 2. Read their reports, each with those of the messages' ids ($3) it holds a version of. In READ COMMITTED
+    //    each statement takes its snapshot when it starts, i.e. after the lock is granted, so it sees what the
+    //    previous holder of the lock committed.
     // Both are prepared (planning them cost more than running them). So that the one generic plan a prepared
     // statement settles on stays right however the tables grow, each lookup is by a unique index, and
     // "offset 0" keeps the planner from turning the per-row lookups into joins it would cost by table size.

@@ -20,22 +20,7 @@ public sealed class ApiDatabaseTests(ApiFixture fixture) : IClassFixture<ApiFixt
 {
     const int Warm = 150, Measured = 20;
 
-    /// <summary>Calls per statement text in this database, read on a connection of its own outside any pool.</summary>
-    async Task<Dictionary<string, long>> StatementsAsync()
-    {
-        var unpooled = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Pooling = false }.ToString();
-        await using var connection = new NpgsqlConnection(unpooled);
-        await connection.OpenAsync();
-        await using (var create = new NpgsqlCommand("create extension if not exists pg_stat_statements", connection)) await create.ExecuteNonQueryAsync();
-        await using var command = new NpgsqlCommand("""
-            select query, sum(calls)::bigint from pg_stat_statements
-            where dbid = (select oid from pg_database where datname = current_database()) group by query
-            """, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var statements = new Dictionary<string, long>();
-        while (await reader.ReadAsync()) statements[reader.GetString(0)] = reader.GetInt64(1);
-        return statements;
-    }
+    Task<Dictionary<string, long>> StatementsAsync() => fixture.Database.StatementCallsAsync();
 
     static long Calls(Dictionary<string, long> before, Dictionary<string, long> after, Func<string, bool> which) =>
         after.Where(s => which(s.Key)).Sum(s => s.Value - before.GetValueOrDefault(s.Key));

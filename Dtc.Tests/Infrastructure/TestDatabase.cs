@@ -55,6 +55,26 @@ public sealed class TestDatabase : IAsyncDisposable
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Calls per statement text in this database (pg_stat_statements, which scripts/infra.sh loads), read on a
+    /// connection of its own outside any pool, so that the read itself is no pooled connection's statement.
+    /// </summary>
+    public async Task<Dictionary<string, long>> StatementCallsAsync()
+    {
+        var unpooled = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString();
+        await using var connection = new NpgsqlConnection(unpooled);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("create extension if not exists pg_stat_statements", connection)) await create.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand("""
+            select query, sum(calls)::bigint from pg_stat_statements
+            where dbid = (select oid from pg_database where datname = current_database()) group by query
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var statements = new Dictionary<string, long>();
+        while (await reader.ReadAsync()) statements[reader.GetString(0)] = reader.GetInt64(1);
+        return statements;
+    }
+
     static async Task<string> TemplateAsync()
     {
         if (template is not null) return template;

@@ -320,19 +320,9 @@ public sealed class BatchIngestionTests
         (await db.Database.SqlQuery<int>($"select count(distinct (xmin::text, cmin::text))::int as \"Value\" from observations").SingleAsync(),
          await db.Database.SqlQuery<int>($"select count(distinct xmin::text)::int as \"Value\" from observations").SingleAsync());
 
-    /// <summary>Calls of the LIS consumer's kit lock in the test's database (pg_stat_statements, which scripts/infra.sh loads).</summary>
-    static async Task<long> LockStatementsAsync(TestDatabase database)
-    {
-        var unpooled = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString();
-        await using var connection = new Npgsql.NpgsqlConnection(unpooled);
-        await connection.OpenAsync();
-        await using (var create = new Npgsql.NpgsqlCommand("create extension if not exists pg_stat_statements", connection)) await create.ExecuteNonQueryAsync();
-        await using var command = new Npgsql.NpgsqlCommand("""
-            select coalesce(sum(calls), 0)::bigint from pg_stat_statements
-            where dbid = (select oid from pg_database where datname = current_database()) and query like '%for update of k%'
-            """, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>Calls of the LIS consumer's kit lock in the test's database.</summary>
+    static async Task<long> LockStatementsAsync(TestDatabase database) =>
+        (await database.StatementCallsAsync()).Where(s => s.Key.Contains("for update of k", StringComparison.Ordinal)).Sum(s => s.Value);
 
     /// <summary>The transactions the LIS consumer committed: the inbox rows of a batch share its one insert's timestamp.</summary>
     static Task<int> LisTransactionsAsync(Dtc.Data.DtcDbContext db) =>
